@@ -1,0 +1,3 @@
+"""Loan Engine: loan origination and servicing."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,97 @@
+"""create_app(): plugins, routers, middleware, exception handlers — nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Sequence
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.types import ControllerRouterHandler
+
+from loan_engine import __version__
+from loan_engine.db.engine import create_engine, create_sessionmaker, provide_session
+from loan_engine.db.migrations import head_revisions
+from loan_engine.errors import handle_exception
+from loan_engine.health.controller import HealthController
+from loan_engine.log_config import configure_logging
+from loan_engine.middleware import RequestContextMiddleware
+from loan_engine.settings import Settings, get_settings
+from loan_engine.web.static import web_router
+
+MAX_BODY_BYTES = 1_000_000
+
+
+def route_handlers() -> list[ControllerRouterHandler]:
+    """Every feature's controllers. A new feature adds its controller here."""
+    return [HealthController]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """The ASGI app. `settings` defaults to the environment's (tests pass their own)."""
+    settings = settings or get_settings()
+    configure_logging(settings)
+    handlers: list[ControllerRouterHandler] = route_handlers()
+    if settings.web_dist is not None:
+        handlers.append(web_router())
+    app = Litestar(
+        route_handlers=handlers,
+        lifespan=[_database_lifespan],
+        state=State({"settings": settings, "web_dist": settings.web_dist}),
+        dependencies={"db_session": Provide(provide_session)},
+        exception_handlers={Exception: handle_exception},
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
+        cors_config=_cors(settings.cors_allowed_origins),
+        openapi_config=_openapi(),
+        request_max_body_size=MAX_BODY_BYTES,
+        logging_config=None,
+        debug=False,
+    )
+    # Wrap the whole app, not each route: Litestar's route middleware never sees an unknown path or a
+    # wrong method, and those responses need a request id, a log line and security headers too.
+    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, log_health_checks=settings.log_health_checks)
+    return app
+
+
+@asynccontextmanager
+async def _database_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+    settings: Settings = app.state.settings
+    engine = create_engine(settings)
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.migration_heads = head_revisions()
+    try:
+        yield
+    finally:
+        await engine.dispose()
+
+
+def _cors(origins: Sequence[str]) -> CORSConfig | None:
+    if not origins:
+        return None  # same origin only (the CloudFront topology needs no CORS at all)
+    return CORSConfig(
+        allow_origins=list(origins),
+        allow_credentials="*" not in origins,
+        allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After", "Location"],
+        max_age=600,
+    )
+
+
+def _openapi() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Loan Engine API",
+        version=__version__,
+        description=(
+            "Loan pricing, Reg Z disclosure, decisions and servicing. Money and rates are decimal "
+            "strings; errors are RFC 9457 application/problem+json."
+        ),
+        path="/api/docs",
+        render_plugins=[SwaggerRenderPlugin(path="/"), ScalarRenderPlugin(path="/scalar")],
+        use_handler_docstrings=True,
+    )

@@ -1,0 +1,1 @@
+"""Database access: engine and sessions, declarative base, embedded PostgreSQL, migrations."""

@@ -1,0 +1,49 @@
+"""The async engine and the per-request session.
+
+Sessions are handed to controllers by dependency injection and passed to services, which own the
+transaction (`async with session.begin(): ...`) so a failed COMMIT raises inside the handler and
+becomes an error response, never a success.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+from litestar.datastructures import State
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from loan_engine.settings import Settings
+
+CONNECT_TIMEOUT_S = 5
+
+
+def create_engine(settings: Settings) -> AsyncEngine:
+    """An asyncpg engine with a bounded pool and a server-side statement timeout."""
+    if settings.database_url is None:
+        msg = "DATABASE_URL is not set (the CLI starts an embedded PostgreSQL when it is missing)"
+        raise RuntimeError(msg)
+    return create_async_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_pre_ping=True,  # a restarted database must not leave dead connections in the pool
+        pool_recycle=1800,
+        connect_args={
+            "timeout": CONNECT_TIMEOUT_S,
+            "server_settings": {
+                "statement_timeout": str(settings.db_statement_timeout_ms),
+                "application_name": "loan-engine",
+            },
+        },
+    )
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def provide_session(state: State) -> AsyncGenerator[AsyncSession, None]:
+    """Litestar dependency: one session per request, closed (and rolled back if open) afterwards."""
+    sessionmaker: async_sessionmaker[AsyncSession] = state.sessionmaker
+    async with sessionmaker() as session:
+        yield session

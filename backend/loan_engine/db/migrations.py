@@ -1,0 +1,48 @@
+"""Alembic, driven from code: the CLI, the app's readiness check and the tests use these."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from loan_engine.settings import PROJECT_ROOT
+
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+
+def alembic_config(database_url: str) -> Config:
+    """An Alembic config for `database_url`; no alembic.ini is needed."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    config.set_main_option("file_template", "%%(year)d-%%(month).2d-%%(day).2d_%%(rev)s_%%(slug)s")
+    return config
+
+
+def head_revisions() -> frozenset[str]:
+    """The revision ids a fully migrated database reports."""
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return frozenset(script.get_heads())
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    command.downgrade(alembic_config(database_url), revision)
+
+
+def current(database_url: str, verbose: bool = False) -> None:
+    command.current(alembic_config(database_url), verbose=verbose)
+
+
+def revision(database_url: str, message: str, autogenerate: bool = True) -> None:
+    command.revision(alembic_config(database_url), message=message, autogenerate=autogenerate)
+
+
+def versions_dir() -> Path:
+    return MIGRATIONS_DIR / "versions"

@@ -1,0 +1,216 @@
+"""The error hierarchy and the single RFC 9457 problem+json rendering of every failure.
+
+Services raise `LoanEngineError` subclasses; Litestar's own HTTP exceptions (unknown route, wrong
+method, malformed body, failed validation) and unexpected exceptions are translated here too, so a
+client only ever sees problem+json with a stable `type`. A 500 carries the request id and nothing else
+about the failure: no stack trace, SQL or secret.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import structlog
+from litestar import Request, Response
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    TooManyRequestsException,
+    ValidationException,
+)
+from sqlalchemy.exc import IntegrityError
+
+from loan_engine.request_context import request_id_var
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_BASE = "urn:loan-engine:problem:"
+log = structlog.get_logger("loan_engine.errors")
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One invalid input: `field` is a dotted path into the request (e.g. `fees.0.amount`)."""
+
+    field: str
+    message: str
+
+
+class LoanEngineError(Exception):
+    """Base of every error the application raises on purpose."""
+
+    status: ClassVar[int] = 500
+    type: ClassVar[str] = "internal-error"
+    title: ClassVar[str] = "Internal server error"
+
+    def __init__(self, detail: str | None = None, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail or self.title
+        self.headers = headers or {}
+
+    def extensions(self) -> dict[str, Any]:
+        return {}
+
+
+class BadRequestError(LoanEngineError):
+    status, type, title = 400, "bad-request", "Malformed request"
+
+
+class ValidationError(LoanEngineError):
+    status, type, title = 422, "validation-error", "Invalid input"
+
+    def __init__(self, errors: list[FieldError], detail: str | None = None) -> None:
+        super().__init__(detail or "; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+    @classmethod
+    def one(cls, field: str, message: str) -> ValidationError:
+        return cls([FieldError(field, message)])
+
+    def extensions(self) -> dict[str, Any]:
+        return {"errors": [{"field": e.field, "message": e.message} for e in self.errors]}
+
+
+class AuthenticationError(LoanEngineError):
+    status, type, title = 401, "unauthenticated", "Authentication required"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class PermissionDeniedError(LoanEngineError):
+    status, type, title = 403, "forbidden", "Not allowed"
+
+
+class NotFoundError(LoanEngineError):
+    status, type, title = 404, "not-found", "Not found"
+
+
+class MethodNotAllowedError(LoanEngineError):
+    status, type, title = 405, "method-not-allowed", "Method not allowed"
+
+
+class PayloadTooLargeError(LoanEngineError):
+    status, type, title = 413, "payload-too-large", "Payload too large"
+
+
+class ConflictError(LoanEngineError):
+    status, type, title = 409, "conflict", "Conflict"
+
+
+class RateLimitedError(LoanEngineError):
+    status, type, title = 429, "rate-limited", "Too many requests"
+
+    def __init__(self, retry_after_s: int, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_s))})
+
+
+class ServiceUnavailableError(LoanEngineError):
+    status, type, title = 503, "service-unavailable", "Service unavailable"
+
+
+def problem(
+    status: int,
+    type_: str,
+    title: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    instance: str | None = None,
+    **extensions: Any,
+) -> Response[dict[str, Any]]:
+    """Build an RFC 9457 response. `type_` is the short slug; it is expanded to a URN."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + type_,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "requestId": request_id_var.get(),
+        **extensions,
+    }
+    if instance:
+        body["instance"] = instance
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    """The one exception handler, registered for every exception type on the app."""
+    error = to_loan_engine_error(exc)
+    if error.status >= 500:
+        log.error("unhandled_error", path=request.url.path, exc_info=exc)
+    return problem(
+        error.status,
+        error.type,
+        error.title,
+        error.detail,
+        headers=error.headers,
+        instance=request.url.path,
+        **error.extensions(),
+    )
+
+
+def to_loan_engine_error(exc: Exception) -> LoanEngineError:
+    """Translate framework and driver exceptions into our hierarchy; anything unknown is a 500."""
+    if isinstance(exc, LoanEngineError):
+        return exc
+    if isinstance(exc, ValidationException):
+        return _from_validation(exc)
+    if isinstance(exc, NotFoundException):
+        return NotFoundError("No resource at this address")
+    if isinstance(exc, MethodNotAllowedException):
+        return MethodNotAllowedError(exc.detail)
+    if isinstance(exc, NotAuthorizedException):
+        return AuthenticationError(exc.detail)
+    if isinstance(exc, PermissionDeniedException):
+        return PermissionDeniedError(exc.detail)
+    if isinstance(exc, TooManyRequestsException):
+        return RateLimitedError(60, exc.detail)
+    if isinstance(exc, IntegrityError):
+        return ConflictError("The request conflicts with data already stored")
+    if isinstance(exc, HTTPException) and 400 <= exc.status_code < 500:
+        return _client_error(exc)
+    return LoanEngineError()
+
+
+def _client_error(exc: HTTPException) -> LoanEngineError:
+    """Other 4xx from the framework: a body that is not JSON, a missing header, and so on."""
+    if exc.status_code == 413:
+        return PayloadTooLargeError("The request body is too large")
+    return BadRequestError(_clean(exc.detail))
+
+
+_MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`")
+
+
+def _from_validation(exc: ValidationException) -> LoanEngineError:
+    """Litestar's signature validation: body, query, path and header errors with their keys."""
+    raw = exc.extra if isinstance(exc.extra, list) else []
+    errors = [_field_error(item) for item in raw if isinstance(item, dict)]
+    if not errors:
+        return ValidationError([FieldError("", _clean(exc.detail))])
+    return ValidationError(errors)
+
+
+def _field_error(item: dict[str, Any]) -> FieldError:
+    message = str(item.get("message", "invalid value"))
+    key = str(item.get("key", ""))
+    match = _MSGSPEC_PATH.search(message)
+    if match:  # msgspec puts the precise path into the message: `$.fees[0].amount`
+        key = match.group("path") or key
+        message = message[: match.start()]
+    key = "" if key == "data" else _dotted(key)
+    return FieldError(key, message)
+
+
+def _dotted(path: str) -> str:
+    """`.fees[0].amount` -> `fees.0.amount`."""
+    return re.sub(r"\[(\d+)\]", r".\1", path).lstrip(".")
+
+
+def _clean(detail: str) -> str:
+    """Framework messages are safe, but keep them to one line and free of Python reprs."""
+    return detail.splitlines()[0][:300] if detail else "Bad request"

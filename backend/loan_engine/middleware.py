@@ -1,0 +1,108 @@
+"""Pure-ASGI middleware: request id, access log and security headers in one pass.
+
+It is written against raw ASGI rather than Litestar's middleware classes because it wraps every
+request, the health probe included, and must stay cheap (see bench/bench_health.py).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Any
+
+import structlog
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
+
+from loan_engine.request_context import request_id_var
+
+REQUEST_ID_HEADER = b"x-request-id"
+_VALID_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:=+/-]{1,128}$")
+_PROBE_PREFIX = "/health/"
+
+# Sent on every response. HSTS is harmless over plain HTTP (browsers ignore it there).
+_COMMON_HEADERS: list[tuple[bytes, bytes]] = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"strict-transport-security", b"max-age=63072000; includeSubDomains"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+# API responses never render in a browser; the web app and the API docs page need scripts and styles.
+API_CSP = b"default-src 'none'; frame-ancestors 'none'"
+WEB_CSP = (
+    b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    b"script-src 'self'; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; "
+    b"base-uri 'self'; form-action 'self'"
+)
+DOCS_CSP = (
+    b"default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline' https:; "
+    b"script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://unpkg.com; "
+    b"connect-src 'self'; font-src 'self' data: https:; frame-ancestors 'none'"
+)
+
+
+def _csp_for(path: str) -> bytes:
+    if path.startswith(("/api/docs", "/api/schema")):
+        return DOCS_CSP
+    if path.startswith(("/api/", "/auth/", "/health/")) or path in ("/api", "/auth", "/health"):
+        return API_CSP
+    return WEB_CSP
+
+
+class RequestContextMiddleware:
+    """Assigns the request id, logs one line per request and adds security headers."""
+
+    def __init__(self, app: ASGIApp, *, log_health_checks: bool = False) -> None:
+        self.app = app
+        self.log_health_checks = log_health_checks
+        self.log = structlog.get_logger("loan_engine.access")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+        path: str = scope["path"]
+        extra = [(REQUEST_ID_HEADER, request_id.encode()), (b"content-security-policy", _csp_for(path))]
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), *_COMMON_HEADERS, *extra]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            if self.log_health_checks or not path.startswith(_PROBE_PREFIX) or status >= 500:
+                self._log(scope, status, started)
+            request_id_var.reset(token)
+
+    def _log(self, scope: HTTPScope, status: int, started: float) -> None:
+        duration_ms = round((time.perf_counter() - started) * 1000, 2)
+        client: Any = scope.get("client")
+        self.log.info(
+            "request",
+            method=scope["method"],
+            path=scope["path"],
+            status=status,
+            duration_ms=duration_ms,
+            client=client[0] if client else None,
+        )
+
+
+def _request_id(scope: Scope) -> str:
+    """The client's X-Request-ID when it is a sane token, otherwise a new UUID4."""
+    for name, value in scope["headers"]:
+        if name == REQUEST_ID_HEADER:
+            if _VALID_REQUEST_ID.match(value):
+                return value.decode()
+            break
+    return str(uuid.uuid4())

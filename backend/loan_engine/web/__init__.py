@@ -1,0 +1,1 @@
+"""Single-container mode: serve a built web app (WEB_DIST) at / beside the API."""

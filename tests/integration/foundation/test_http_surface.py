@@ -1,0 +1,82 @@
+"""Request ids, access logs, security headers, CORS, compression and the OpenAPI docs."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from loan_engine.app import create_app
+from loan_engine.settings import Settings
+
+
+async def test_a_valid_client_request_id_is_echoed(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    response = await client.get("/health/live", headers={"X-Request-ID": "req-123.abc"})
+    assert response.headers["x-request-id"] == "req-123.abc"
+
+
+@pytest.mark.parametrize("bad", ["", "has space", "x" * 200, "<script>"])
+async def test_an_invalid_request_id_is_replaced(client: AsyncTestClient, bad: str) -> None:  # type: ignore[type-arg]
+    response = await client.get("/health/live", headers={"X-Request-ID": bad})
+    assert uuid.UUID(response.headers["x-request-id"]).version == 4
+
+
+async def test_each_request_is_logged_with_its_id_and_duration(
+    client: AsyncTestClient,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[type-arg]
+) -> None:
+    with caplog.at_level(logging.INFO, logger="loan_engine.access"):
+        await client.get("/api/missing", headers={"X-Request-ID": "log-me-1"})
+    events = [r.msg for r in caplog.records if r.name == "loan_engine.access"]
+    assert len(events) == 1
+    event = events[0]
+    assert isinstance(event, dict)
+    assert event["request_id"] == "log-me-1"
+    assert (event["method"], event["path"], event["status"]) == ("GET", "/api/missing", 404)
+    assert event["duration_ms"] >= 0
+
+
+async def test_security_headers_on_every_response(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    for path in ("/health/live", "/api/nope"):
+        headers = (await client.get(path)).headers
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert "max-age=" in headers["strict-transport-security"]
+        assert headers["content-security-policy"].startswith("default-src 'none'")
+
+
+async def test_large_responses_are_compressed(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    response = await client.get("/api/docs", headers={"Accept-Encoding": "gzip"})  # 2.4 kB of HTML
+    assert response.status_code == 200
+    assert response.headers["content-encoding"] == "gzip"
+    small = await client.get("/health/live", headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in small.headers
+
+
+async def test_openapi_and_interactive_docs_are_served_under_api(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    spec = (await client.get("/api/docs/openapi.json")).json()
+    assert spec["info"]["title"] == "Loan Engine API"
+    assert "/health/ready" in spec["paths"]
+    docs = await client.get("/api/docs")
+    assert docs.status_code == 200
+    assert "text/html" in docs.headers["content-type"]
+
+
+async def test_cors_allows_only_configured_origins(settings: Settings) -> None:
+    from dataclasses import replace
+
+    app = create_app(replace(settings, cors_allowed_origins=("https://app.example",)))
+    async with AsyncTestClient(app=app) as client:
+        preflight = {"Origin": "https://app.example", "Access-Control-Request-Method": "POST"}
+        allowed = await client.options("/health/live", headers=preflight)
+        denied = await client.get("/health/live", headers={"Origin": "https://evil.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    assert "access-control-allow-origin" not in denied.headers
+
+
+async def test_no_cors_headers_without_configuration(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    response = await client.get("/health/live", headers={"Origin": "https://app.example"})
+    assert "access-control-allow-origin" not in response.headers
