@@ -45,7 +45,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings, "web_dist": settings.web_dist}),
         dependencies={"db_session": Provide(provide_session)},
         exception_handlers={Exception: handle_exception},
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, gzip_compress_level=6, exclude=["^/health/"]
+        ),
         cors_config=_cors(settings.cors_allowed_origins),
         openapi_config=_openapi(),
         request_max_body_size=MAX_BODY_BYTES,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 import click
 import uvicorn
@@ -75,6 +77,10 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     On SIGTERM the server stops accepting connections and lets in-flight requests finish (up to 25 s).
     """
     settings = load_settings()
+    # uvicorn drains in-flight requests on SIGTERM/SIGINT, then re-raises the signal; these handlers
+    # turn that into a normal exit so the embedded database is stopped on the way out.
+    signal.signal(signal.SIGTERM, _exit_with(0))
+    signal.signal(signal.SIGINT, _exit_with(130))
     with database_url(settings) as url:
         os.environ["DATABASE_URL"] = url
         uvicorn.run(
@@ -90,6 +96,13 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
             server_header=False,
             timeout_graceful_shutdown=25,
         )
+
+
+def _exit_with(code: int) -> Callable[[int, FrameType | None], None]:
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(code)
+
+    return handler
 
 
 @main.group()

@@ -13,7 +13,6 @@ import pwd
 import shutil
 import socket
 import subprocess
-import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ class EmbeddedPostgres:
     data_dir: Path
     port: int = 0
     durable: bool = True  # tests turn fsync off: their clusters are thrown away
+    owned: bool = False  # True when we started the server, so stop() is ours to do
 
     @property
     def pgdata(self) -> Path:
@@ -71,8 +71,12 @@ class EmbeddedPostgres:
                 "--no-locale",
                 "-N",
             )
-        if self.is_running():
-            self.stop()  # a server left behind by a killed process: restart it on our port
+        if self.is_running():  # another `loan-engine` (or one that was killed) already runs it: share it
+            self.port = int((self.pgdata / "postmaster.pid").read_text().splitlines()[3])
+            self.owned = False
+            self._ensure_database(user)
+            return self
+        self.owned = True
         self.port = self.port or free_port()
         options = f"-h 127.0.0.1 -p {self.port} -k {self.socket_dir}"
         if not self.durable:
@@ -83,8 +87,8 @@ class EmbeddedPostgres:
         return self
 
     def stop(self) -> None:
-        """Stop the server (fast shutdown: sessions are disconnected, data is kept)."""
-        if self.is_running():
+        """Stop the server if we started it (fast shutdown: sessions are disconnected, data is kept)."""
+        if self.owned and self.is_running():
             self._run(_service_user(), "pg_ctl", "-D", str(self.pgdata), "-w", "-m", "fast", "stop")
 
     def is_running(self) -> bool:
@@ -119,16 +123,6 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def wait_for_port(port: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise EmbeddedPostgresError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
 
 
 def _service_user() -> pwd.struct_passwd | None:

@@ -8,15 +8,21 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from loan_engine.settings import PROJECT_ROOT
+from loan_engine.settings import MIGRATIONS_ENV, migrations_dir
 
-MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+def script_location() -> Path:
+    """Where the migrations are (see settings.migrations_dir), checked so a missing folder says how to fix it."""
+    location = migrations_dir()
+    if not (location / "env.py").is_file():
+        raise FileNotFoundError(f"no Alembic migrations in {location}: set {MIGRATIONS_ENV} to the migrations folder")
+    return location
 
 
 def alembic_config(database_url: str) -> Config:
     """An Alembic config for `database_url`; no alembic.ini is needed."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", str(script_location()))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     config.set_main_option("file_template", "%%(year)d-%%(month).2d-%%(day).2d_%%(rev)s_%%(slug)s")
     return config
@@ -24,7 +30,7 @@ def alembic_config(database_url: str) -> Config:
 
 def head_revisions() -> frozenset[str]:
     """The revision ids a fully migrated database reports."""
-    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    script = ScriptDirectory(str(script_location()))
     return frozenset(script.get_heads())
 
 
@@ -45,4 +51,4 @@ def revision(database_url: str, message: str, autogenerate: bool = True) -> None
 
 
 def versions_dir() -> Path:
-    return MIGRATIONS_DIR / "versions"
+    return script_location() / "versions"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from loan_engine.audit.models import AuditLog
+from loan_engine.auth.models import ApiClient, AuthSession, AuthThrottle, RefreshToken, User
 from loan_engine.db.base import Base
 
-__all__ = ["Base"]
+__all__ = ["ApiClient", "AuditLog", "AuthSession", "AuthThrottle", "Base", "RefreshToken", "User"]

@@ -13,6 +13,7 @@ from pathlib import Path
 from litestar import Router, route
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import File
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -28,8 +29,13 @@ def _resolve(root: Path, relative: str) -> Path | None:
     return None
 
 
-@route(["/", "/{file_path:path}"], http_method=["GET", "HEAD"], include_in_schema=False, sync_to_thread=False)
-def serve_web(state: State, file_path: str = "/") -> File:
+@route("/", http_method=["GET", "HEAD"], include_in_schema=False, sync_to_thread=False)
+def serve_root(state: State) -> File:
+    return _file(state.web_dist / "index.html", NO_CACHE)
+
+
+@route("/{file_path:path}", http_method=["GET", "HEAD"], include_in_schema=False, sync_to_thread=False)
+def serve_web(state: State, file_path: FromPath[str]) -> File:
     root: Path = state.web_dist
     first_segment = file_path.strip("/").split("/", 1)[0]
     if first_segment in _RESERVED:
@@ -47,9 +53,10 @@ def _file(path: Path, cache_control: str) -> File:
     media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if media_type.startswith("text/") or media_type.endswith(("javascript", "json", "svg+xml")):
         media_type += "; charset=utf-8"
-    return File(path, media_type=media_type, content_disposition_type="inline",
-                headers={"Cache-Control": cache_control})
+    return File(
+        path, media_type=media_type, content_disposition_type="inline", headers={"Cache-Control": cache_control}
+    )
 
 
 def web_router() -> Router:
-    return Router(path="/", route_handlers=[serve_web])
+    return Router(path="/", route_handlers=[serve_root, serve_web])

@@ -1,0 +1,109 @@
+"""Helpers shared by the HTTP benchmarks: start a server process, wait for it, drive it with wrk.
+
+Servers are pinned to core 0 and wrk to core 1 (taskset) so the server gets exactly one core, as in
+../shared/reference/performance.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).parent / "results"
+UVICORN_FLAGS = [
+    "--workers",
+    "1",
+    "--loop",
+    "uvloop",
+    "--http",
+    "httptools",
+    "--no-access-log",
+    "--log-level",
+    "warning",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 30.0, status: int = 200) -> float:
+    """Seconds until `url` answers `status`."""
+    import urllib.error
+    import urllib.request
+
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == status:
+                    return time.perf_counter() - started
+        except (OSError, urllib.error.URLError):
+            pass
+        time.sleep(0.02)
+    raise TimeoutError(f"{url} did not answer {status} within {timeout} s")
+
+
+def _pinned(core: int) -> list[str]:
+    return ["taskset", "-c", str(core)] if shutil.which("taskset") and (os.cpu_count() or 1) > 1 else []
+
+
+@contextmanager
+def uvicorn_server(target: str, env: dict[str, str] | None = None, factory: bool = False) -> Iterator[str]:
+    """Run `uvicorn target` on a free port (pinned to core 0); yields its base URL."""
+    port = free_port()
+    command = [*_pinned(0), sys.executable, "-m", "uvicorn", target, "--port", str(port), *UVICORN_FLAGS]
+    if factory:
+        command.append("--factory")
+    process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=Path(__file__).parents[1])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/health/live")
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def wrk(url: str, seconds: int = 10, connections: int = 32, script: Path | None = None) -> dict[str, Any]:
+    """Requests/s and latency percentiles from one wrk run (pinned to core 1)."""
+    command = [*_pinned(1), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        "p50_ms": _ms(latency["50"]),
+        "p99_ms": _ms(latency["99"]),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "tool": f"wrk -t1 -c{connections} -d{seconds}s",
+    }
+
+
+def _ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+    return round(float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit], 3)
+
+
+def write_results(name: str, figures: dict[str, Any]) -> Path:
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    figures = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **figures}
+    path.write_text(json.dumps(figures, indent=2) + "\n")
+    print(json.dumps(figures, indent=2))
+    return path

@@ -1,0 +1,60 @@
+"""`loan-engine serve` as a user runs it: a real process on an embedded PostgreSQL, stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from loan_engine.db.embedded import free_port
+
+
+def _get(url: str) -> tuple[int, dict[str, object]]:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "server exited early"
+        try:
+            if _get(url)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{url} not ready after {timeout} s")
+
+
+def test_serve_starts_embedded_postgres_and_stops_cleanly_on_sigterm(scratch_dir: Path) -> None:
+    data_dir = scratch_dir / "serve"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ENVIRONMENT")}
+    env["LOAN_ENGINE_DATA_DIR"] = str(data_dir)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "loan_engine.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        _wait_ready(f"http://127.0.0.1:{port}/health/ready", process)
+        status, body = _get(f"http://127.0.0.1:{port}/health/ready")
+        assert (status, body["migrations"]) == (200, "ok")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    # the embedded database was stopped with the app, and its data stays for the next run
+    assert not (data_dir / "postgres" / "pgdata" / "postmaster.pid").exists()
+    assert (data_dir / "postgres" / "pgdata" / "PG_VERSION").exists()
