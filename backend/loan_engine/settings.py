@@ -18,6 +18,7 @@ from typing import TypeVar
 from dotenv import dotenv_values
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MIGRATIONS_ENV = "LOAN_ENGINE_MIGRATIONS"
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -103,6 +104,9 @@ def _parse(env: Mapping[str, str]) -> Settings:
     web_dist = get("WEB_DIST")
     if web_dist is not None and not (Path(web_dist) / "index.html").is_file():
         raise SettingsError(f"WEB_DIST must be a folder containing index.html, got {web_dist!r}")
+    migrations = get(MIGRATIONS_ENV)
+    if migrations is not None and not (Path(migrations) / "env.py").is_file():
+        raise SettingsError(f"{MIGRATIONS_ENV} must be the Alembic folder (with env.py), got {migrations!r}")
     settings = Settings(
         environment=environment,
         database_url=_database_url(database_url) if database_url else None,
@@ -191,6 +195,13 @@ def _origins(raw: str | None) -> tuple[str, ...]:
         if origin != "*" and not origin.startswith(("http://", "https://")):
             raise SettingsError(f"CORS_ALLOWED_ORIGINS entries must be http(s) origins, got {origin!r}")
     return origins
+
+
+def migrations_dir() -> Path:
+    """The Alembic folder: LOAN_ENGINE_MIGRATIONS when set (an installed wheel, as in the container
+    image, has no source tree around it), otherwise migrations/ of the source checkout."""
+    configured = os.environ.get(MIGRATIONS_ENV, "").strip()
+    return Path(configured) if configured else PROJECT_ROOT / "migrations"
 
 
 @lru_cache(maxsize=1)
