@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -21,7 +22,7 @@ def script_location() -> Path:
 
 def alembic_config(database_url: str) -> Config:
     """An Alembic config for `database_url`; no alembic.ini is needed."""
-    config = Config()
+    config = Config(stdout=sys.stdout)  # the current stdout, not the one at import time
     config.set_main_option("script_location", str(script_location()))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     config.set_main_option("file_template", "%%(year)d-%%(month).2d-%%(day).2d_%%(rev)s_%%(slug)s")
