@@ -1,0 +1,230 @@
+"""Configuration: one small TOML file per environment, overridable from the command line.
+
+Everything account-specific (VPC, subnets, ARNs, domain names) lives in the operator's own config
+file, never in git; `loan-infra.example.toml` documents every key. Resource names are derived from
+`app` and `environment` so a fresh account needs only the network facts.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from pathlib import Path
+from typing import Any, cast
+
+from loan_infra.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = "loan-infra.toml"
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    vpc_id: str = ""
+    subnets: tuple[str, ...] = ()
+    security_groups: tuple[str, ...] = ()
+    assign_public_ip: bool = False
+
+
+@dataclass(frozen=True)
+class AlbConfig:
+    name: str = ""
+    certificate_arn: str = ""
+    api_url: str = ""
+    health_check_path: str = "/health/live"
+    deregistration_delay_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class EcsConfig:
+    cpu: int = 512
+    memory: int = 1024
+    desired_count: int = 2
+    health_check_grace_seconds: int = 60
+    execution_role_arn: str = ""
+    task_role_arn: str = ""
+    log_retention_days: int = 30
+    migrate_command: tuple[str, ...] = ("loan-engine", "db", "upgrade")
+
+
+@dataclass(frozen=True)
+class EcrConfig:
+    repository: str = ""
+    keep_images: int = 30
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    bucket: str = ""
+    distribution_id: str = ""
+    aliases: tuple[str, ...] = ()
+    certificate_arn: str = ""
+    web_url: str = ""
+    price_class: str = "PriceClass_100"
+    content_security_policy: str = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
+
+
+@dataclass(frozen=True)
+class SecretsConfig:
+    database_url: str = ""
+    jwt: str = ""
+
+
+@dataclass(frozen=True)
+class GithubConfig:
+    repository: str = ""
+    environment: str = "test"
+
+
+@dataclass(frozen=True)
+class TimingConfig:
+    poll_seconds: float = 10.0
+    migration_minutes: float = 15.0
+    deployment_minutes: float = 15.0
+    invalidation_minutes: float = 15.0
+    health_retries: int = 6
+
+
+@dataclass(frozen=True)
+class Config:
+    app: str = "loan-engine"
+    environment: str = "test"
+    region: str = ""
+    endpoint_url: str = ""
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    alb: AlbConfig = field(default_factory=AlbConfig)
+    ecs: EcsConfig = field(default_factory=EcsConfig)
+    ecr: EcrConfig = field(default_factory=EcrConfig)
+    web: WebConfig = field(default_factory=WebConfig)
+    secrets: SecretsConfig = field(default_factory=SecretsConfig)
+    github: GithubConfig = field(default_factory=GithubConfig)
+    timing: TimingConfig = field(default_factory=TimingConfig)
+
+    @property
+    def prefix(self) -> str:
+        """The stem of every resource name, e.g. `loan-engine-test`."""
+        return f"{self.app}-{self.environment}"
+
+    @property
+    def names(self) -> Names:
+        return Names(self)
+
+
+class Names:
+    """Derived resource names, in one place so bootstrap, deploys and IAM policies agree."""
+
+    def __init__(self, config: Config) -> None:
+        p = config.prefix
+        self.cluster = p
+        self.service = f"{p}-api"
+        self.family = f"{p}-api"
+        self.container = "api"
+        self.log_group = f"/ecs/{p}"
+        self.repository = config.ecr.repository or f"{config.app}/api"
+        # Target group names are limited to 32 characters.
+        self.target_group = f"{p}-api"[:32]
+        self.oac = f"{p}-web"
+        self.spa_function = f"{p}-spa-rewrite"
+        self.headers_policy = f"{p}-security-headers"
+        self.distribution_comment = f"{p} web app and API (managed by loan-infra)"
+        self.execution_role = f"{p}-task-execution"
+        self.task_role = f"{p}-task"
+        self.api_deploy_role = f"{p}-github-api-deploy"
+        self.web_deploy_role = f"{p}-github-web-deploy"
+        self.database_url_secret = config.secrets.database_url or f"{config.app}/{config.environment}/database-url"
+        self.jwt_secret = config.secrets.jwt or f"{config.app}/{config.environment}/jwt"
+
+    def bucket(self, account_id: str) -> str:
+        # Bucket names are global, so the account id keeps two accounts' test stacks apart.
+        return f"{self.cluster}-web-{account_id}"
+
+
+def load_config(path: str | None, overrides: Sequence[str] = (), **flags: str | None) -> Config:
+    """Read the TOML file (if any), apply `--set key=value` overrides, then the explicit flags."""
+    data = _read_file(path)
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"--set expects key=value, got {item!r}")
+        _assign(data, key.strip().split("."), _parse_scalar(value.strip()))
+    for flag, flag_value in flags.items():
+        if flag_value:
+            data[flag] = flag_value
+    data.setdefault("endpoint_url", os.environ.get("AWS_ENDPOINT_URL", ""))
+    data.setdefault("region", os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION", ""))
+    config = cast(Config, _build(Config, data, ""))
+    if not config.region:
+        raise ConfigError("no AWS region: set `region` in the config file, --region, or AWS_REGION")
+    return config
+
+
+def _read_file(path: str | None) -> dict[str, Any]:
+    candidate = path or os.environ.get("LOAN_INFRA_CONFIG") or ""
+    if not candidate:
+        if not Path(DEFAULT_CONFIG_FILE).is_file():
+            return {}
+        candidate = DEFAULT_CONFIG_FILE
+    try:
+        with Path(candidate).open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {candidate}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {candidate} is not valid TOML: {exc}") from None
+
+
+def _assign(data: dict[str, Any], path: list[str], value: Any) -> None:
+    for part in path[:-1]:
+        data = data.setdefault(part, {})
+    data[path[-1]] = value
+
+
+def _parse_scalar(raw: str) -> Any:
+    """`--set` values: TOML literals when they parse (numbers, booleans, arrays), else plain strings."""
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _build(kind: type[Any], data: Mapping[str, Any], where: str) -> Any:
+    known = {f.name: f for f in fields(kind)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise ConfigError(f"unknown config key {where}{unknown[0]}")
+    values: dict[str, Any] = {}
+    defaults = kind()
+    for name, value in data.items():
+        default = getattr(defaults, name)
+        if is_dataclass(default):
+            if not isinstance(value, Mapping):
+                raise ConfigError(f"config key {where}{name} must be a table")
+            values[name] = _build(type(default), value, f"{where}{name}.")
+        else:
+            values[name] = _coerce(value, default, f"{where}{name}")
+    return replace(defaults, **values)
+
+
+def _coerce(value: Any, default: Any, key: str) -> Any:
+    if isinstance(default, tuple):
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"config key {key} must be a list of strings")
+        return tuple(value)
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"config key {key} must be true or false")
+        return value
+    if isinstance(default, int | float) and not isinstance(value, bool):
+        try:
+            return type(default)(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"config key {key} must be a number, got {value!r}") from None
+    if not isinstance(value, str):
+        raise ConfigError(f"config key {key} must be a string")
+    return value
