@@ -49,7 +49,14 @@ bench: $(STAMP) ## Benchmarks; figures written to bench/results/
 	mkdir -p bench/results
 	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
+image: ## Build the API container image loan-engine:local (docker, or podman where no engine runs)
+	bash scripts/image.sh
+
+image-smoke: $(STAMP) ## Build the image, run it on PostgreSQL: probes, routes, non-root, SIGTERM; bench/results/image.json
+	bash scripts/image-smoke.sh
+
 clean: ## Remove the virtualenv, caches and local data (including the embedded database)
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache .hypothesis
 
 .PHONY: help install lock run lint fmt test bench clean
+.PHONY: image image-smoke

@@ -50,9 +50,7 @@ def serve_web(state: State, file_path: FromPath[str]) -> File:
 
 
 def _file(path: Path, cache_control: str) -> File:
-    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if media_type.startswith("text/") or media_type.endswith(("javascript", "json", "svg+xml")):
-        media_type += "; charset=utf-8"
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"  # Litestar adds text charsets
     return File(
         path, media_type=media_type, content_disposition_type="inline", headers={"Cache-Control": cache_control}
     )

@@ -37,7 +37,7 @@ async def test_client_routes_get_index_html_uncached(web_client: AsyncTestClient
     assert response.status_code == 200
     assert response.text == INDEX
     assert response.headers["cache-control"] == "no-cache"
-    assert "text/html" in response.headers["content-type"]
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert "script-src 'self'" in response.headers["content-security-policy"]
 
 
