@@ -1,0 +1,65 @@
+"""Pure loan math: money, calendars and day counts, schedules, Reg Z APR, disclosure, payoff.
+
+No I/O, no framework imports, no database: ``Decimal`` and ``date`` in, ``Decimal`` and ``date``
+out. Every convention is explained, with worked examples, in docs/LOAN_MATH.md.
+"""
+
+from loan_engine.finance.apr import (
+    AprResult,
+    DatedFlow,
+    Flow,
+    Stream,
+    Unit,
+    UnitPeriod,
+    apr_from_dates,
+    apr_from_flows,
+    apr_within_tolerance,
+    choose_unit_period,
+)
+from loan_engine.finance.calendar import Frequency, FrequencyUnit, add_months, parse_frequency
+from loan_engine.finance.daycount import DayCount, parse_day_count, year_fraction
+from loan_engine.finance.disclosure import Disclosure, disclose
+from loan_engine.finance.errors import FinanceInputError
+from loan_engine.finance.money import Currency, RoundingMode, currency, quantize, to_decimal
+from loan_engine.finance.payoff import Payment, Payoff, payoff
+from loan_engine.finance.schedule import Installment, Schedule, build_schedule
+from loan_engine.finance.terms import Amortization, Fee, InterestMethod, LoanTerms, OddDaysInterest
+
+__all__ = [
+    "Amortization",
+    "AprResult",
+    "Currency",
+    "DatedFlow",
+    "DayCount",
+    "Disclosure",
+    "Fee",
+    "FinanceInputError",
+    "Flow",
+    "Frequency",
+    "FrequencyUnit",
+    "Installment",
+    "InterestMethod",
+    "LoanTerms",
+    "OddDaysInterest",
+    "Payment",
+    "Payoff",
+    "RoundingMode",
+    "Schedule",
+    "Stream",
+    "Unit",
+    "UnitPeriod",
+    "add_months",
+    "apr_from_dates",
+    "apr_from_flows",
+    "apr_within_tolerance",
+    "build_schedule",
+    "choose_unit_period",
+    "currency",
+    "disclose",
+    "parse_day_count",
+    "parse_frequency",
+    "payoff",
+    "quantize",
+    "to_decimal",
+    "year_fraction",
+]

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from loan_engine.finance.calendar import parse_frequency
+from loan_engine.finance.disclosure import disclose
+from loan_engine.finance.schedule import build_schedule
+from loan_engine.finance.terms import Fee, LoanTerms, OddDaysInterest
+
+D = Decimal
+
+
+def loan(**overrides: object) -> LoanTerms:
+    base: dict[str, object] = {
+        "principal": D(250000),
+        "annual_rate": D("0.065"),
+        "term": 360,
+        "start_date": date(2025, 1, 1),
+    }
+    base.update(overrides)
+    return LoanTerms(**base)  # type: ignore[arg-type]
+
+
+def test_fee_paid_at_closing_reduces_the_amount_financed() -> None:
+    box = disclose(build_schedule(loan(fees=(Fee("origination", D(3000)),))))
+    assert box.amount_financed == D(247000)
+    assert box.total_of_payments == D("568861.58")  # 359 x 1,580.17 + 1,580.55
+    assert box.finance_charge == D("321861.58")  # interest 318,861.58 + fee 3,000
+    assert box.amount_financed + box.finance_charge == box.total_of_payments
+    assert box.apr.quantize(D("0.0001")) == D("6.6164")
+
+
+def test_financed_fee_is_a_finance_charge_inside_the_note() -> None:
+    box = disclose(build_schedule(loan(fees=(Fee("origination", D(3000), financed=True),))))
+    assert box.amount_financed == D(250000)
+    assert box.prepaid_finance_charge == D(3000)
+    assert box.apr > D("6.6")
+
+
+def test_no_fees_apr_is_the_note_rate() -> None:
+    box = disclose(build_schedule(loan()))
+    assert abs(box.apr - D("6.5")) < D("0.0001")
+    assert box.apr_detail.regular
+
+
+def test_prepaid_interest_is_a_prepaid_finance_charge() -> None:
+    # Start 10 Apr, first payment 1 Jun: 21 odd days (10 Apr -> 1 May) by 30/360 and by the calendar.
+    terms = loan(
+        start_date=date(2025, 4, 10),
+        first_payment_date=date(2025, 6, 1),
+        odd_days_interest=OddDaysInterest.PREPAID,
+    )
+    box = disclose(build_schedule(terms))
+    prepaid = D("947.92")  # 250,000 * 0.065 * 21/360 = 947.916...
+    assert box.prepaid_finance_charge == prepaid
+    assert box.amount_financed == D(250000) - prepaid
+    # Interest for the odd days at the note rate, simple interest as in Appendix J (b)(5): the APR
+    # stays the note rate.
+    assert abs(box.apr - D("6.5")) < D("0.001")
+
+
+def test_odd_days_counted_by_30_360_but_placed_by_actual_days() -> None:
+    # Start 15 Jan, first payment 1 Mar: 30/360 charges 16 odd days, Appendix J places the first
+    # payment 1 month + 17 actual days / 30 after the start, so the APR is a little under 6.5 %.
+    terms = loan(start_date=date(2025, 1, 15), first_payment_date=date(2025, 3, 1))
+    box = disclose(build_schedule(terms))
+    assert box.apr_detail.payment_streams[0].fraction * 30 == 17
+    assert D("6.49") < box.apr < D("6.5")
+
+
+def test_short_loans_choose_the_unit_period_from_the_dates() -> None:
+    one = disclose(build_schedule(loan(principal=D(1000), term=1)))
+    assert abs(one.apr - D("6.5")) < D("0.01")
+    two = disclose(build_schedule(loan(principal=D(1000), term=2, first_payment_date=date(2025, 2, 15))))
+    assert two.finance_charge > 0
+
+
+def test_semimonthly_apr_counts_fifteen_day_semimonths() -> None:
+    # 1st and 16th for two years: regular by Appendix J, APR within 1/8 point of the note rate.
+    terms = loan(principal=D(20000), term=48, frequency=parse_frequency("semimonthly"))
+    box = disclose(build_schedule(terms))
+    assert box.apr_detail.unit_period.unit.value == "semimonth"
+    assert box.apr_detail.regular
+    assert abs(box.apr - D("6.5")) < D("0.125")
+
+
+def test_installment_runs_are_found_even_when_not_contiguous() -> None:
+    from loan_engine.finance.disclosure import _amount_streams
+
+    a, b = D("10.00"), D("12.00")
+    streams = _amount_streams((a, D("10.00"), b, a, D(0), a), 1, D(0))
+    assert [(s.amount, s.periods, s.count) for s in streams] == [(a, 1, 2), (b, 3, 1), (a, 4, 1), (a, 6, 1)]
