@@ -109,6 +109,28 @@ class RateLimitedError(LoanEngineError):
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_s))})
 
 
+class OAuthError(LoanEngineError):
+    """An OAuth 2.0 token-endpoint error (RFC 6749 §5.2): problem+json that also carries the RFC's
+    `error` code and `error_description`, so OAuth client libraries understand it."""
+
+    status, type, title = 400, "oauth-error", "Token request refused"
+
+    def __init__(self, error: str, detail: str) -> None:
+        super().__init__(detail, headers={"Cache-Control": "no-store"})
+        self.error = error
+
+    def extensions(self) -> dict[str, Any]:
+        return {"error": self.error, "error_description": self.detail}
+
+
+class OAuthInvalidClientError(OAuthError):
+    status, type, title = 401, "invalid-client", "Client authentication failed"
+
+    def __init__(self, detail: str = "Unknown client, wrong secret or revoked client") -> None:
+        super().__init__("invalid_client", detail)
+        self.headers["WWW-Authenticate"] = 'Basic realm="loan-engine"'
+
+
 class ServiceUnavailableError(LoanEngineError):
     status, type, title = 503, "service-unavailable", "Service unavailable"
 
@@ -184,6 +206,7 @@ def _client_error(exc: HTTPException) -> LoanEngineError:
 
 
 _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`")
+_MSGSPEC_FIELD = re.compile(r"^Object (?:contains unknown|missing required) field `(?P<name>[^`]+)`")
 
 
 def _from_validation(exc: ValidationException) -> LoanEngineError:
@@ -203,6 +226,9 @@ def _field_error(item: dict[str, Any]) -> FieldError:
         key = match.group("path") or key
         message = message[: match.start()]
     key = "" if key == "data" else _dotted(key)
+    named = _MSGSPEC_FIELD.search(message)
+    if named:  # an unknown or missing key: name it, under the object it belongs to
+        key = f"{key}.{named.group('name')}" if key else named.group("name")
     return FieldError(key, message)
 
 

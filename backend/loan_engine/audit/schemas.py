@@ -1,0 +1,29 @@
+"""Audit trail responses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+
+class AuditEventRead(msgspec.Struct, rename="camel"):
+    id: int
+    occurred_at: datetime
+    event: str
+    outcome: str
+    actor_type: str
+    actor_id: str | None
+    subject_type: str | None
+    subject_id: str | None
+    source_address: str | None
+    request_id: str | None
+    details: dict[str, Any]
+
+
+class AuditPage(msgspec.Struct, rename="camel"):
+    """Newest first. `nextBefore` is the `before` value for the next (older) page; null on the last page."""
+
+    items: list[AuditEventRead]
+    next_before: int | None

@@ -1,0 +1,1 @@
+"""Identity and access: accounts, passwords, tokens, sessions, roles, API clients and throttling."""

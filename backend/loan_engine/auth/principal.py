@@ -1,0 +1,62 @@
+"""Who is calling: roles, API-client scopes and the authenticated principal a guard puts on the request."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A person's role. Roles are additive; each route names the roles it admits."""
+
+    BORROWER = "borrower"
+    UNDERWRITER = "underwriter"
+    ADMIN = "admin"
+
+
+class Scope(StrEnum):
+    """What an API client may do. Each feature adds the scopes its routes accept (see docs/SECURITY.md)."""
+
+    APPLICATIONS_READ = "applications:read"
+    APPLICATIONS_WRITE = "applications:write"
+    LOANS_READ = "loans:read"
+    PAYMENTS_WRITE = "payments:write"
+    REPORTS_READ = "reports:read"
+    AUDIT_READ = "audit:read"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True, slots=True)
+class UserPrincipal:
+    """A signed-in person, as loaded from the database for this request (roles are current, not the token's)."""
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    roles: frozenset[Role]
+    status: UserStatus
+    created_at: datetime
+    last_sign_in_at: datetime | None
+    session_id: uuid.UUID
+
+    def has_any(self, roles: frozenset[Role]) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPrincipal:
+    """An API client authenticated by a client-credentials access token."""
+
+    id: uuid.UUID
+    client_id: str
+    name: str
+    scopes: frozenset[Scope]
+
+
+Principal = UserPrincipal | ClientPrincipal
