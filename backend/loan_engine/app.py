@@ -12,15 +12,21 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
 from loan_engine import __version__
+from loan_engine.audit.controller import AuditController
+from loan_engine.auth.controller import AdminClientsController, AdminUsersController, AuthController
+from loan_engine.auth.passwords import PasswordHashing
+from loan_engine.auth.tokens import token_service_for
 from loan_engine.db.engine import create_engine, create_sessionmaker, provide_session
 from loan_engine.db.migrations import head_revisions
 from loan_engine.errors import handle_exception
 from loan_engine.health.controller import HealthController
 from loan_engine.log_config import configure_logging
 from loan_engine.middleware import RequestContextMiddleware
+from loan_engine.quotes.controller import QuotesController
 from loan_engine.settings import Settings, get_settings
 from loan_engine.web.static import web_router
 
@@ -29,7 +35,14 @@ MAX_BODY_BYTES = 1_000_000
 
 def route_handlers() -> list[ControllerRouterHandler]:
     """Every feature's controllers. A new feature adds its controller here."""
-    return [HealthController]
+    return [
+        HealthController,
+        AuthController,
+        AdminUsersController,
+        AdminClientsController,
+        AuditController,
+        QuotesController,
+    ]
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -42,7 +55,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app = Litestar(
         route_handlers=handlers,
         lifespan=[_database_lifespan],
-        state=State({"settings": settings, "web_dist": settings.web_dist}),
+        state=State(
+            {
+                "settings": settings,
+                "web_dist": settings.web_dist,
+                "tokens": token_service_for(settings),  # fails fast on bad key material
+                "passwords": PasswordHashing(),
+            }
+        ),
         dependencies={"db_session": Provide(provide_session)},
         exception_handlers={Exception: handle_exception},
         compression_config=CompressionConfig(
@@ -96,4 +116,7 @@ def _openapi() -> OpenAPIConfig:
         path="/api/docs",
         render_plugins=[SwaggerRenderPlugin(path="/"), ScalarRenderPlugin(path="/scalar")],
         use_handler_docstrings=True,
+        components=Components(
+            security_schemes={"BearerAuth": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}
+        ),
     )

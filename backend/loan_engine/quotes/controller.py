@@ -1,0 +1,50 @@
+"""POST /api/quotes and POST /api/apr: public pricing endpoints (no sign-in, nothing stored)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Controller, Request, Response, post
+from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import JSONBody
+
+from loan_engine.quotes import service
+from loan_engine.quotes.schemas import AprRequest, AprResponse, QuoteRequest, QuoteResponse
+
+CSV = "text/csv"
+AnyRequest = Request[Any, Any, State]
+
+
+def _wants_csv(request: AnyRequest) -> bool:
+    accept = request.headers.get("accept", "")
+    return CSV in accept and "application/json" not in accept
+
+
+class QuotesController(Controller):
+    path = "/api"
+    tags = ["quotes"]
+
+    @post(
+        "/quotes",
+        status_code=200,
+        operation_id="CreateQuote",
+        summary="Price a loan: schedule, totals and the Truth-in-Lending figures (APR by Reg Z App. J)",
+        description="Send `Accept: text/csv` to receive the schedule as CSV instead.",
+        responses={200: ResponseSpec(data_container=QuoteResponse, description="The quote (JSON, or CSV)")},
+    )
+    async def create_quote(self, request: AnyRequest, data: JSONBody[QuoteRequest]) -> QuoteResponse | Response[str]:
+        today = datetime.now(UTC).date()
+        if _wants_csv(request):
+            return Response(service.quote_csv(data, today), media_type=CSV)
+        return service.quote(data, today)
+
+    @post(
+        "/apr",
+        status_code=200,
+        operation_id="ComputeApr",
+        summary="The APR of any advances and payments by Regulation Z Appendix J (actuarial method)",
+    )
+    async def compute_apr(self, data: JSONBody[AprRequest]) -> AprResponse:
+        return service.apr(data)
