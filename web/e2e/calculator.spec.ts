@@ -1,0 +1,184 @@
+import { readFileSync } from "node:fs";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+
+const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+const money = (v: string) => usd.format(v as Intl.StringNumericLiteral);
+const rate = (v: string) =>
+  `${new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 3 }).format(v as Intl.StringNumericLiteral)}%`;
+
+type Quote = {
+  payment: string;
+  schedule: {
+    number: number;
+    dueDate: string;
+    payment: string;
+    principal: string;
+    interest: string;
+    balance: string;
+  }[];
+  totals: { interest: string };
+  disclosure: {
+    apr: string;
+    financeCharge: string;
+    amountFinanced: string;
+    totalOfPayments: string;
+  };
+};
+
+/** Fill the calculator and return the API's answer to the request the page finally sent. */
+async function priceLoan(page: Page): Promise<{ body: Record<string, unknown>; quote: Quote }> {
+  await page.goto("/");
+  await expect(page.getByTestId("payment")).toBeVisible();
+  await page.getByLabel("Loan amount").fill("300000");
+  await page.getByLabel("Interest rate").fill("6.25");
+  await page.getByLabel("Term", { exact: true }).fill("30");
+  await page.getByLabel("Start date").fill("2027-01-15");
+  await page.getByRole("button", { name: "Add a fee" }).click();
+  await page.getByLabel("Fee 1 name").fill("Origination fee");
+  const answered = page.waitForResponse(
+    (r) =>
+      r.url().endsWith("/api/quotes") && r.request().postDataJSON()?.fees?.[0]?.amount === "1500",
+  );
+  await page.getByLabel("Fee 1 amount").fill("1500");
+  const response = await answered;
+  expect(response.status()).toBe(200);
+  return { body: response.request().postDataJSON(), quote: (await response.json()) as Quote };
+}
+
+test("the figures on screen are the API's, for a 360-payment loan", async ({ page, request }) => {
+  const { body, quote } = await priceLoan(page);
+  expect(body).toMatchObject({
+    principal: "300000",
+    annualRate: "6.25",
+    termPeriods: 360,
+    frequency: "monthly",
+    amortization: "level-payment",
+    startDate: "2027-01-15",
+    fees: [{ name: "Origination fee", amount: "1500", financed: false }],
+  });
+  expect(quote.schedule).toHaveLength(360);
+
+  // The API itself, asked directly, gives the same figures the page shows.
+  const direct = await request.post("/api/quotes", { data: body });
+  expect(direct.ok()).toBe(true);
+  expect(await direct.json()).toEqual(quote);
+
+  await expect(page.getByTestId("payment")).toHaveText(money(quote.payment));
+  await expect(page.getByTestId("apr")).toHaveText(rate(quote.disclosure.apr));
+  await expect(page.getByTestId("finance-charge")).toHaveText(
+    money(quote.disclosure.financeCharge),
+  );
+  await expect(page.getByTestId("amount-financed")).toHaveText(
+    money(quote.disclosure.amountFinanced),
+  );
+  await expect(page.getByTestId("total-of-payments")).toHaveText(
+    money(quote.disclosure.totalOfPayments),
+  );
+  await expect(page.getByTestId("total-interest")).toHaveText(money(quote.totals.interest));
+
+  const table = page.getByTestId("schedule");
+  const first = quote.schedule[0]!;
+  const firstRow = table.locator("tbody tr").first();
+  await expect(firstRow).toContainText(money(first.payment));
+  await expect(firstRow).toContainText(money(first.interest));
+  await expect(firstRow).toContainText(money(first.balance));
+
+  // The last page holds the last payment, which ends at a zero balance.
+  await page.getByLabel("Rows per page").selectOption("120");
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByText("Page 3 of 3")).toBeVisible();
+  const last = quote.schedule.at(-1)!;
+  const lastRow = table.locator("tbody tr").last();
+  await expect(lastRow.locator("td").first()).toHaveText("360");
+  await expect(lastRow).toContainText(money(last.payment));
+  await expect(lastRow.locator("td").last()).toHaveText(money(last.balance));
+
+  // Both charts render.
+  await expect(page.getByRole("img", { name: /remaining balance/ })).toBeVisible();
+  await expect(page.getByRole("img", { name: /principal and interest/ })).toBeVisible();
+});
+
+test("the address shares the quote: reloading it shows the same loan", async ({ page }) => {
+  const { quote } = await priceLoan(page);
+  const url = new URL(page.url());
+  expect(url.searchParams.get("amount")).toBe("300000");
+  expect(url.searchParams.getAll("fee")).toEqual(["Origination fee~1500~0"]);
+
+  await page.goto(url.pathname + url.search);
+  await expect(page.getByLabel("Loan amount")).toHaveValue("300000");
+  await expect(page.getByLabel("Fee 1 amount")).toHaveValue("1500");
+  await expect(page.getByTestId("payment")).toHaveText(money(quote.payment));
+});
+
+test("the schedule downloads as CSV", async ({ page }) => {
+  const { quote } = await priceLoan(page);
+  const downloaded = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Download CSV" }).click();
+  const download = await downloaded;
+  expect(download.suggestedFilename()).toMatch(/\.csv$/);
+  const csv = readFileSync((await download.path())!, "utf8")
+    .trim()
+    .split(/\r?\n/);
+  const rows = csv.filter((line) => /^\d+,/.test(line));
+  expect(rows).toHaveLength(360);
+  expect(csv[0]!.toLowerCase()).toContain("balance");
+  expect(rows[0]).toContain(quote.schedule[0]!.payment);
+  expect(rows.at(-1)).toContain(quote.schedule.at(-1)!.payment);
+});
+
+test("input mistakes are explained next to the fields", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByTestId("payment")).toBeVisible();
+
+  // Checked in the browser: not a number.
+  const amount = page.getByLabel("Loan amount");
+  await amount.fill("a lot");
+  await expect(amount).toHaveAttribute("aria-invalid", "true");
+  await expect(amount).toHaveAccessibleDescription("Enter an amount, like 250000.");
+  await amount.fill("250000");
+  await expect(amount).not.toHaveAttribute("aria-invalid");
+
+  // Checked by the API: a well-formed but unacceptable rate, reported with its field path.
+  // (Fee errors come back as `fees.0.amount` and land on that fee's field the same way.)
+  const rateInput = page.getByLabel("Interest rate");
+  const rejected = page.waitForResponse(
+    (r) => r.url().endsWith("/api/quotes") && r.status() === 422,
+  );
+  await rateInput.fill("150");
+  const problem = await (await rejected).json();
+  const message: string = problem.errors.find(
+    (e: { field: string }) => e.field === "annualRate",
+  ).message;
+  await expect(rateInput).toHaveAttribute("aria-invalid", "true");
+  // Shown as a sentence ("must be …" → "Must be ….") after the field's hint.
+  await expect(rateInput).toHaveAccessibleDescription(
+    new RegExp(message.slice(1).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
+  );
+  await expect(
+    page.getByRole("alert").filter({ hasText: "check the highlighted fields" }),
+  ).toBeVisible();
+
+  await rateInput.fill("6.5");
+  await expect(rateInput).not.toHaveAttribute("aria-invalid");
+  await expect(page.getByTestId("payment")).toBeVisible();
+});
+
+test("the calculator works from the keyboard alone", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByTestId("payment")).toBeVisible();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  // From the main content, Tab reaches the first input, which takes typed digits.
+  const amount = page.getByLabel("Loan amount");
+  for (let i = 0; i < 10 && !(await amount.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press("Tab");
+  }
+  await expect(amount).toBeFocused();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.type("150000");
+  await expect(page.getByTestId("payment")).toHaveText(/\$/);
+  await expect(page).toHaveURL(/amount=150000/);
+});

@@ -1,0 +1,27 @@
+import { NAV_ITEMS, visibleNavItems } from "./navigation";
+
+describe("navigation", () => {
+  it("shows visitors only the public pages", () => {
+    expect(visibleNavItems(false, []).map((i) => i.to)).toEqual(["/"]);
+  });
+
+  it("adds the account page once signed in", () => {
+    expect(visibleNavItems(true, ["borrower"]).map((i) => i.to)).toEqual(["/", "/account"]);
+  });
+
+  it("hides role-restricted links from other roles", () => {
+    NAV_ITEMS.push({
+      to: "/queue",
+      label: "Review queue",
+      audience: "signed-in",
+      roles: ["underwriter"],
+    });
+    try {
+      expect(visibleNavItems(true, ["borrower"]).map((i) => i.to)).not.toContain("/queue");
+      expect(visibleNavItems(true, ["underwriter"]).map((i) => i.to)).toContain("/queue");
+      expect(visibleNavItems(false, []).map((i) => i.to)).not.toContain("/queue");
+    } finally {
+      NAV_ITEMS.pop();
+    }
+  });
+});

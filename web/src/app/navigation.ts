@@ -1,0 +1,26 @@
+import type { Role } from "../features/auth/api/auth";
+
+export type NavItem = {
+  to: string;
+  label: string;
+  /** Who sees the link: everyone, only signed-in users, or signed-in users with one of `roles`. */
+  audience: "everyone" | "signed-in";
+  roles?: Role[];
+};
+
+/**
+ * The navigation, in order. Only pages that work are listed; staff pages join here (with their
+ * roles) as their features land.
+ */
+export const NAV_ITEMS: NavItem[] = [
+  { to: "/", label: "Loan calculator", audience: "everyone" },
+  { to: "/account", label: "Account", audience: "signed-in" },
+];
+
+export function visibleNavItems(signedIn: boolean, roles: readonly Role[]): NavItem[] {
+  return NAV_ITEMS.filter((item) => {
+    if (item.audience === "everyone") return true;
+    if (!signedIn) return false;
+    return !item.roles || item.roles.some((r) => roles.includes(r));
+  });
+}

@@ -1,0 +1,51 @@
+import { createBrowserRouter, type RouteObject } from "react-router";
+import { RequireAuth } from "../features/auth/components/RequireAuth";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { RouteErrorPage } from "./pages/RouteErrorPage";
+import { Shell } from "./Shell";
+
+// Each page is its own chunk: the first load fetches only the shell and the page it lands on.
+export const routes: RouteObject[] = [
+  {
+    element: <Shell />,
+    errorElement: <RouteErrorPage />,
+    children: [
+      {
+        index: true,
+        lazy: async () => ({
+          Component: (await import("../features/calculator/components/CalculatorPage")).default,
+        }),
+      },
+      {
+        path: "sign-in",
+        lazy: async () => ({
+          Component: (await import("../features/auth/components/SignInPage")).default,
+        }),
+      },
+      {
+        path: "sign-up",
+        lazy: async () => ({
+          Component: (await import("../features/auth/components/SignUpPage")).default,
+        }),
+      },
+      {
+        path: "account",
+        lazy: async () => {
+          const { default: AccountPage } = await import("../features/auth/components/AccountPage");
+          return {
+            Component: () => (
+              <RequireAuth>
+                <AccountPage />
+              </RequireAuth>
+            ),
+          };
+        },
+      },
+      { path: "*", Component: NotFoundPage },
+    ],
+  },
+];
+
+export function createRouter() {
+  return createBrowserRouter(routes);
+}

@@ -1,0 +1,23 @@
+import { api, unwrap } from "../../../lib/api/client";
+import type { components } from "../../../lib/api/schema.gen";
+
+type Schemas = components["schemas"];
+export type Role = Schemas["Role"];
+export type User = Schemas["UserRead"];
+/** A sign-in: the access token and who it belongs to (the refresh token is an HttpOnly cookie). */
+export type TokenResponse = Schemas["SessionRead"];
+
+/** Identity calls, typed by the generated OpenAPI client. */
+export const authApi = {
+  register: async (body: Schemas["RegisterRequest"]) =>
+    unwrap(await api.POST("/auth/register", { body })),
+  login: async (body: Schemas["LoginRequest"]) => unwrap(await api.POST("/auth/login", { body })),
+  refresh: async () => unwrap(await api.POST("/auth/refresh")),
+  logout: async () => {
+    unwrap(await api.POST("/auth/logout"));
+  },
+  me: async () => unwrap(await api.GET("/auth/me")),
+  changePassword: async (body: Schemas["PasswordChangeRequest"]) => {
+    unwrap(await api.POST("/auth/password", { body }));
+  },
+};

@@ -1,0 +1,21 @@
+import { api, unwrap } from "../../../lib/api/client";
+import type { Quote, QuoteRequest } from "./types";
+
+/** Price a loan: payment, full schedule, totals and the Truth-in-Lending disclosure. */
+export async function fetchQuote(body: QuoteRequest, signal?: AbortSignal): Promise<Quote> {
+  performance.mark("quote:request");
+  return unwrap(await api.POST("/api/quotes", { body, signal }));
+}
+
+/** The same quote's schedule as CSV (the API renders it from the same inputs). */
+export async function fetchQuoteCsv(body: QuoteRequest): Promise<{ blob: Blob; filename: string }> {
+  const result = await api.POST("/api/quotes", {
+    body,
+    headers: { Accept: "text/csv" },
+    parseAs: "blob",
+  });
+  const blob = unwrap(result) as unknown as Blob;
+  const disposition = result.response.headers.get("Content-Disposition") ?? "";
+  const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? "loan-schedule.csv";
+  return { blob, filename };
+}

@@ -1,0 +1,27 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useMemo } from "react";
+import { fetchQuote } from "../api/quotes";
+import type { QuoteRequest } from "../api/types";
+import { useDebouncedValue } from "./useDebouncedValue";
+
+export const QUOTE_DEBOUNCE_MS = 300;
+
+/**
+ * The quote for what the form currently says. Requests wait until typing pauses; when the inputs
+ * change while a request is in flight, TanStack Query aborts it (the fetch gets the query's
+ * AbortSignal), so a slow stale answer can never overwrite a newer one. The previous quote stays on
+ * screen while the next one loads.
+ */
+export function useQuote(request: QuoteRequest | null) {
+  const key = useMemo(() => (request ? JSON.stringify(request) : null), [request]);
+  const debouncedKey = useDebouncedValue(key, QUOTE_DEBOUNCE_MS);
+  const query = useQuery({
+    queryKey: ["quote", debouncedKey],
+    queryFn: ({ signal }) => fetchQuote(JSON.parse(debouncedKey as string) as QuoteRequest, signal),
+    enabled: debouncedKey !== null,
+    placeholderData: keepPreviousData,
+    retry: false,
+    staleTime: 5 * 60_000,
+  });
+  return { ...query, pending: key !== debouncedKey || query.isFetching };
+}

@@ -1,0 +1,61 @@
+import {
+  ApiError,
+  ApiUnreachableError,
+  apiError,
+  describeError,
+  isUnreachable,
+  toProblem,
+} from "./problem";
+
+describe("problem+json", () => {
+  const validation = new ApiError(422, {
+    type: "urn:loan-engine:problem:validation-error",
+    title: "Invalid input",
+    status: 422,
+    detail: "annualRate: must be at most 100",
+    requestId: "abc123",
+    errors: [
+      { field: "annualRate", message: "must be at most 100" },
+      { field: "fees.0.amount", message: "must be positive" },
+    ],
+  });
+
+  it("indexes field messages by their dotted path", () => {
+    expect(validation.fieldErrors).toEqual({
+      annualRate: "Must be at most 100.",
+      "fees.0.amount": "Must be positive.",
+    });
+  });
+
+  it("keeps non-problem bodies readable and never loses the status", () => {
+    expect(toProblem(502, "<html>Bad gateway</html>", "Bad Gateway")).toMatchObject({
+      status: 502,
+      title: "Bad Gateway",
+    });
+    expect(toProblem(500, undefined).title).toBe("Request failed (500)");
+  });
+
+  it("treats network failures and gateway errors as an unreachable API", () => {
+    expect(isUnreachable(new ApiUnreachableError())).toBe(true);
+    expect(isUnreachable(new ApiError(503, toProblem(503, undefined)))).toBe(true);
+    expect(isUnreachable(new ApiError(504, toProblem(504, undefined)))).toBe(true);
+    expect(isUnreachable(validation)).toBe(false);
+    // A bare 500 is a proxy's (Vite's dev proxy with the API stopped); the API's own carries a problem.
+    expect(isUnreachable(apiError(500, "connect ECONNREFUSED"))).toBe(true);
+    expect(isUnreachable(apiError(500, { title: "Internal server error", status: 500 }))).toBe(
+      false,
+    );
+  });
+
+  it("describes errors in plain words", () => {
+    expect(describeError(validation)).toBe("Please correct the highlighted fields.");
+    const conflict = new ApiError(409, {
+      type: "urn:loan-engine:problem:conflict",
+      title: "Conflict",
+      status: 409,
+      detail: "An account with this email already exists.",
+    });
+    expect(describeError(conflict)).toBe("An account with this email already exists.");
+    expect(describeError(new Error("boom"))).toBe("Something went wrong. Please try again.");
+  });
+});
