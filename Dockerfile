@@ -37,19 +37,13 @@ RUN python3 -m venv /opt/venv
 COPY requirements/app.txt /tmp/requirements.txt
 RUN /opt/venv/bin/pip install --no-cache-dir --no-compile --require-hashes -r /tmp/requirements.txt
 
-# venv: the dependencies, slimmed (about 200 MB -> 95 MB) of what the server never uses:
+# venv: the dependencies, slimmed of what the server never uses:
 # - debug symbols in the compiled extensions (the manylinux wheels of sqlalchemy, uvloop, asyncpg... keep
-#   them). Not pgserver's PostgreSQL binaries or auditwheel's vendored libraries: both are patchelf-ed, and
-#   strip can break those;
-# - the C headers, static libraries and extension build kit in the pgserver wheel (only for compiling
-#   PostgreSQL extensions; its server still works, should anyone run the image without DATABASE_URL);
+#   them). Not auditwheel's vendored libraries: they are patchelf-ed, and strip can break those;
 # - pip and setuptools, which nothing runs after the build;
 # - bytecode: deploy/image/warm_bytecode.py compiles the modules that actually run, in the final stage.
 FROM deps AS venv
-RUN site="$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
- && find /opt/venv -name '*.so' -not -path '*/pgserver/*' -not -path '*.libs/*' -exec strip --strip-unneeded {} + \
- && rm -rf "$site/pgserver/pginstall/include" "$site/pgserver/pginstall/lib/postgresql/pgxs" \
- && rm -f "$site"/pgserver/pginstall/lib/*.a \
+RUN find /opt/venv -name '*.so' -not -path '*.libs/*' -exec strip --strip-unneeded {} + \
  && /opt/venv/bin/python -m pip uninstall --yes --quiet pip setuptools \
  && find /opt/venv -name __pycache__ -prune -exec rm -rf {} +
 

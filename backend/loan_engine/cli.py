@@ -14,7 +14,6 @@ import uvicorn
 
 from loan_engine.auth.cli import users
 from loan_engine.db import migrations
-from loan_engine.db.embedded import EmbeddedPostgres, EmbeddedPostgresError
 from loan_engine.quotes.cli import apr, quote
 from loan_engine.settings import Settings, SettingsError
 
@@ -37,6 +36,15 @@ def database_url(settings: Settings) -> Iterator[str]:
     if settings.database_url is not None:
         yield settings.database_url
         return
+    try:  # imported here: production installs leave the embedded server (the `embedded` extra) out
+        from loan_engine.db.embedded import EmbeddedPostgres, EmbeddedPostgresError
+    except ImportError:
+        click.echo(
+            "loan-engine: DATABASE_URL is not set and the embedded PostgreSQL is not installed "
+            "(pip install 'loan-engine[embedded]')",
+            err=True,
+        )
+        sys.exit(EXIT_CONFIG)
     server = EmbeddedPostgres(settings.data_dir / "postgres")
     try:
         server.start()

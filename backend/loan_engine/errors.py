@@ -206,6 +206,17 @@ def _client_error(exc: HTTPException) -> LoanEngineError:
 
 
 _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`")
+_MSGSPEC_PATTERN = re.compile(r"^Expected `str` matching regex '(?P<pattern>.*)'$")
+_PATTERN_MEANINGS: dict[str, str] = {}
+
+
+def pattern_meaning(pattern: str, meaning: str) -> str:
+    """Register what a schema pattern means, so a mismatch reads "must be ..." instead of the regex.
+    Returns the pattern, for use inside `msgspec.Meta(pattern=...)`."""
+    _PATTERN_MEANINGS[repr(pattern)[1:-1]] = meaning  # msgspec quotes the pattern as repr() does
+    return pattern
+
+
 _MSGSPEC_FIELD = re.compile(r"^Object (?:contains unknown|missing required) field `(?P<name>[^`]+)`")
 
 
@@ -226,6 +237,9 @@ def _field_error(item: dict[str, Any]) -> FieldError:
         key = match.group("path") or key
         message = message[: match.start()]
     key = "" if key == "data" else _dotted(key)
+    pattern = _MSGSPEC_PATTERN.match(message)
+    if pattern:
+        message = _PATTERN_MEANINGS.get(pattern.group("pattern"), "has the wrong format")
     named = _MSGSPEC_FIELD.search(message)
     if named:  # an unknown or missing key: name it, under the object it belongs to
         key = f"{key}.{named.group('name')}" if key else named.group("name")

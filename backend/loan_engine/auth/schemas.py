@@ -11,19 +11,27 @@ import msgspec
 
 from loan_engine.auth.passwords import MAX_LENGTH as PASSWORD_MAX
 from loan_engine.auth.principal import Role, Scope, UserStatus
+from loan_engine.errors import pattern_meaning
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
 Email = Annotated[
     str,
     msgspec.Meta(
         max_length=254,
-        pattern=EMAIL_PATTERN,
+        pattern=pattern_meaning(EMAIL_PATTERN, "must be an email address"),
         description="Email address (compared case-insensitively)",
         examples=["ada@example.com"],
     ),
 ]
 DisplayName = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$")
+    str,
+    msgspec.Meta(
+        min_length=1,
+        max_length=100,
+        pattern=pattern_meaning(
+            r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$", "must contain visible characters and no control characters"
+        ),
+    ),
 ]
 NewPassword = Annotated[
     str,
@@ -33,7 +41,9 @@ NewPassword = Annotated[
     ),
 ]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=PASSWORD_MAX)]
-ClientName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
+ClientName = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=100, pattern=pattern_meaning(r"\S", "must contain visible characters"))
+]
 
 
 class RegisterRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

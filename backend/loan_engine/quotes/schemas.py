@@ -12,13 +12,17 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from loan_engine.errors import pattern_meaning
 from loan_engine.finance.apr import MAX_FLOWS
 from loan_engine.finance.terms import MAX_TERM
 
 DecimalString = Annotated[
     str,
     msgspec.Meta(
-        pattern=r"^[+-]?[0-9]{1,15}(\.[0-9]{1,12})?$",
+        pattern=pattern_meaning(
+            r"^[+-]?[0-9]{1,15}(\.[0-9]{1,12})?$",
+            'must be a decimal number written as a string, such as "1264.14" (at most 12 decimals)',
+        ),
         max_length=30,
         description='A decimal number as a string, e.g. "1264.14"',
         examples=["250000"],
@@ -27,7 +31,10 @@ DecimalString = Annotated[
 RatePercent = Annotated[
     str,
     msgspec.Meta(
-        pattern=r"^[+-]?[0-9]{1,3}(\.[0-9]{1,8})?$",
+        pattern=pattern_meaning(
+            r"^[+-]?[0-9]{1,3}(\.[0-9]{1,8})?$",
+            'must be an annual percentage written as a string, such as "6.5" (0 to 100, at most 8 decimals)',
+        ),
         max_length=14,
         description="Annual rate in percent, 0 to 100, at most 8 decimals",
         examples=["6.5"],
@@ -48,7 +55,9 @@ InterestMethod = Literal["periodic", "daily"]
 DayCount = Literal["30/360", "30E/360", "actual/365", "actual/360", "actual/actual"]
 RoundingMode = Literal["half-even", "half-up", "down", "up"]
 OddDaysInterest = Literal["first-installment", "prepaid"]
-CurrencyCode = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$", examples=["USD"])]
+CurrencyCode = Annotated[
+    str, msgspec.Meta(pattern=pattern_meaning(r"^[A-Z]{3}$", "must be an ISO 4217 code such as USD"), examples=["USD"])
+]
 MAX_FEES = 20
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 from loan_engine.errors import FieldError, ValidationError
@@ -44,7 +44,8 @@ from loan_engine.quotes.schemas import (
 __all__ = ["apr", "price", "quote", "quote_csv"]
 
 _ZERO: Final = Decimal(0)
-APR_PLACES: Final = Decimal("0.000001")
+APR_PLACES: Final = Decimal("0.000001")  # POST /api/apr: a precision tool
+DISCLOSED_APR_PLACES: Final = Decimal("0.0001")  # disclosed: 6.5000, not 6.499999
 FRACTION_PLACES: Final = Decimal("1e-12")
 CSV_HEADER: Final = "number,dueDate,payment,principal,interest,fees,balance"
 
@@ -128,7 +129,7 @@ def quote(request: QuoteRequest, today: date) -> QuoteResponse:
         fees=(terms.fees_at_closing + terms.financed_fees).quantize(quantum),
     )
     disclosure = DisclosureOut(
-        apr=box.apr.quantize(APR_PLACES),
+        apr=box.apr.quantize(DISCLOSED_APR_PLACES, ROUND_HALF_UP),
         finance_charge=box.finance_charge,
         amount_financed=box.amount_financed.quantize(quantum),
         total_of_payments=box.total_of_payments,
@@ -222,7 +223,7 @@ def apr(request: AprRequest) -> AprResponse:
     flows.extend(_flow_out("payment", flow) for flow in result.payments())
     unit = result.unit_period
     return AprResponse(
-        apr=result.apr.quantize(APR_PLACES),
+        apr=result.apr.quantize(APR_PLACES, ROUND_HALF_UP),
         unit_period=UnitPeriodOut(unit.unit.value, unit.count),
         unit_periods_per_year=unit.per_year.quantize(FRACTION_PLACES).normalize(),
         regular=result.regular,

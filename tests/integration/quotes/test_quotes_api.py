@@ -272,3 +272,12 @@ async def test_quotes_are_public_and_documented(client: Client) -> None:
     assert "/api/quotes" in spec["paths"]
     assert "/api/apr" in spec["paths"]
     assert "security" not in spec["paths"]["/api/quotes"]["post"]
+
+
+async def test_a_malformed_decimal_reads_as_a_sentence_not_a_regex(client) -> None:  # type: ignore[no-untyped-def]
+    response = await client.post("/api/quotes", json={**BASE, "annualRate": "1e3"})
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "annualRate"
+    assert error["message"].startswith("must be an annual percentage written as a string")
+    assert "regex" not in response.text
