@@ -65,9 +65,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         dependencies={"db_session": Provide(provide_session)},
         exception_handlers={Exception: handle_exception},
-        compression_config=CompressionConfig(
-            backend="gzip", minimum_size=1024, gzip_compress_level=6, exclude=["^/health/"]
-        ),
         cors_config=_cors(settings.cors_allowed_origins),
         openapi_config=_openapi(),
         request_max_body_size=MAX_BODY_BYTES,
@@ -76,7 +73,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     )
     # Wrap the whole app, not each route: Litestar's route middleware never sees an unknown path or a
     # wrong method, and those responses need a request id, a log line and security headers too.
-    app.asgi_handler = RequestContextMiddleware(app.asgi_handler, log_health_checks=settings.log_health_checks)
+    app.asgi_handler = RequestContextMiddleware(
+        app.asgi_handler,
+        compression=CompressionConfig(backend="gzip", minimum_size=1024, gzip_compress_level=6),
+        log_health_checks=settings.log_health_checks,
+    )
     return app
 
 

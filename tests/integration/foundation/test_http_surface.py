@@ -45,9 +45,12 @@ async def test_security_headers_on_every_response(client: AsyncTestClient) -> No
         headers = (await client.get(path)).headers
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
-        assert headers["referrer-policy"] == "no-referrer"
         assert "max-age=" in headers["strict-transport-security"]
         assert headers["content-security-policy"].startswith("default-src 'none'")
+    docs = (await client.get("/api/docs")).headers  # a page a browser renders gets the document set too
+    assert docs["referrer-policy"] == "no-referrer"
+    assert docs["cross-origin-opener-policy"] == "same-origin"
+    assert "permissions-policy" in docs
 
 
 async def test_large_responses_are_compressed(client: AsyncTestClient) -> None:  # type: ignore[type-arg]

@@ -39,6 +39,7 @@ async def test_client_routes_get_index_html_uncached(web_client: AsyncTestClient
     assert response.headers["cache-control"] == "no-cache"
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["referrer-policy"] == "no-referrer"
 
 
 async def test_hashed_assets_are_immutable_for_a_year(web_client: AsyncTestClient) -> None:  # type: ignore[type-arg]
