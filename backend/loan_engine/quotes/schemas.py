@@ -117,7 +117,7 @@ class DisclosureOut(msgspec.Struct, rename="camel"):
 
 
 class QuoteResponse(msgspec.Struct, rename="camel"):
-    """The schedule and the Truth-in-Lending box. ``apr`` is a percentage with 6 decimals."""
+    """The schedule and the Truth-in-Lending box. ``apr`` is a percentage with 4 decimals, rounded half-up."""
 
     currency: str
     payment: Decimal
