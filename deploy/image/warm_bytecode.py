@@ -20,6 +20,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+# Modules of the optional `embedded` extra, which the image does not install.
+OPTIONAL_MODULES = frozenset({"loan_engine.db.embedded"})
+
 
 def import_what_runs() -> None:
     import alembic.command
@@ -32,7 +35,8 @@ def import_what_runs() -> None:
     import loan_engine
 
     for module in pkgutil.walk_packages(loan_engine.__path__, "loan_engine."):
-        importlib.import_module(module.name)
+        if module.name not in OPTIONAL_MODULES:
+            importlib.import_module(module.name)
     # Test settings with a database that is never connected to and a throwaway signing key (dev would
     # write a generated key to disk, and nothing of this run may stay in the image but bytecode).
     os.environ.update(
