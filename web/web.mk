@@ -25,7 +25,8 @@ web-deps: $(WEB_DEPS) ## Install the web app's locked npm dependencies
 
 web-build: $(WEB_BUILD) ## Build the web app into web/dist
 
-web-lint: $(WEB_DEPS) $(STAMP) ## Web: tsc, oxlint, prettier --check, OpenAPI client drift check
+web-lint: $(WEB_DEPS) $(STAMP) ## Web: tsc, oxlint, prettier --check, OpenAPI client drift check, lock without URLs
+	@! grep -qE 'https?://' web/package-lock.json || { echo "web/package-lock.json contains URLs (registry or funding): remove them (npm config omit-lockfile-registry-resolved=true; delete the funding entries)" >&2; exit 1; }
 	cd web && npm run typecheck
 	cd web && npm run lint
 	cd web && npm run format:check
