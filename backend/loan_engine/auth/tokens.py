@@ -273,14 +273,13 @@ def token_service_for(settings: Settings) -> TokenService:
 
 
 def resolve_jwt_settings(settings: Settings) -> JwtSettings:
-    """Settings' key material. When none is configured: in dev, a random 64-byte secret kept in
-    `<data_dir>/dev-jwt-secret` (0600) so tokens survive restarts; in test, a random secret that lives
-    only as long as the process. Prod cannot get here: settings refuse to start it without a key."""
+    """Settings' key material. When none is configured, in dev and test: a random 64-byte secret made
+    once and kept in `<data_dir>/dev-jwt-secret` (0600), shared by every worker and restart, with a
+    warning in the log. Never a per-process random key (workers would reject each other's tokens).
+    Prod cannot get here: settings refuse to start it without a key."""
     if settings.jwt.configured:
         return settings.jwt
-    if settings.environment is Environment.TEST:
-        return replace(settings.jwt, secret=secrets.token_hex(64), key_id="ephemeral")
-    if settings.environment is not Environment.DEV:
+    if settings.environment is Environment.PROD:
         raise SettingsError("JWT_SECRET or JWT_PRIVATE_KEY is required when ENVIRONMENT=prod")
     path = settings.data_dir / DEV_SECRET_FILE
     secret = _read_or_create_secret(path)

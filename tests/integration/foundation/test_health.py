@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from litestar.testing import AsyncTestClient
 
 from loan_engine.app import create_app
 from loan_engine.db import migrations
-from loan_engine.settings import Environment, Settings
+from loan_engine.settings import Settings
 from tests.conftest import asyncpg_url, start_embedded
 
 
@@ -29,12 +30,14 @@ async def test_ready_reports_database_and_revision(client: AsyncTestClient) -> N
     assert body["revision"] in migrations.head_revisions()
 
 
-async def test_ready_goes_503_when_the_database_stops_and_recovers_without_restart(scratch_dir: Path) -> None:
+async def test_ready_goes_503_when_the_database_stops_and_recovers_without_restart(
+    scratch_dir: Path, settings: Settings
+) -> None:
     folder = scratch_dir / "flappy"
     server = start_embedded(folder)
     url = asyncpg_url(server.url())
     await asyncio.to_thread(migrations.upgrade, url)
-    app = create_app(Settings(environment=Environment.TEST, database_url=url, db_pool_size=2))
+    app = create_app(replace(settings, database_url=url, db_pool_size=2))
     try:
         async with AsyncTestClient(app=app) as client:
             assert (await client.get("/health/ready")).status_code == 200
@@ -52,11 +55,11 @@ async def test_ready_goes_503_when_the_database_stops_and_recovers_without_resta
         shutil.rmtree(folder, ignore_errors=True)
 
 
-async def test_ready_is_503_until_migrations_reach_head(scratch_dir: Path) -> None:
+async def test_ready_is_503_until_migrations_reach_head(scratch_dir: Path, settings: Settings) -> None:
     folder = scratch_dir / "unmigrated"
     server = start_embedded(folder)
     url = asyncpg_url(server.url())
-    app = create_app(Settings(environment=Environment.TEST, database_url=url, db_pool_size=2))
+    app = create_app(replace(settings, database_url=url, db_pool_size=2))
     try:
         async with AsyncTestClient(app=app) as client:
             response = await client.get("/health/ready")
