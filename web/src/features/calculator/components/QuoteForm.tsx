@@ -74,25 +74,15 @@ export function QuoteForm({ form, errors, onChange }: Props) {
             </div>
           )}
         </Field>
-        <Field label="Payment frequency" error={errors.frequency}>
-          {(p) => (
-            <select
-              {...p}
-              className="select"
-              name="frequency"
-              value={form.frequency}
-              onChange={(e) =>
-                onChange({ frequency: e.target.value as CalculatorForm["frequency"] })
-              }
-            >
-              {FREQUENCIES.map((f) => (
-                <option key={f.value} value={f.value}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField
+          field="frequency"
+          label="Payment frequency"
+          error={errors.frequency}
+          options={FREQUENCIES}
+          name="frequency"
+          form={form}
+          onChange={onChange}
+        />
         <Field label="Term" error={errors.termPeriods} hint={termHint} wide>
           {(p) => (
             <div className="term-input">
@@ -119,25 +109,16 @@ export function QuoteForm({ form, errors, onChange }: Props) {
             </div>
           )}
         </Field>
-        <Field label="Repayment type" error={errors.amortization} wide>
-          {(p) => (
-            <select
-              {...p}
-              className="select"
-              name="amortization"
-              value={form.amortization}
-              onChange={(e) =>
-                onChange({ amortization: e.target.value as CalculatorForm["amortization"] })
-              }
-            >
-              {AMORTIZATIONS.map((a) => (
-                <option key={a.value} value={a.value}>
-                  {a.label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField
+          field="amortization"
+          label="Repayment type"
+          error={errors.amortization}
+          options={AMORTIZATIONS}
+          name="amortization"
+          wide
+          form={form}
+          onChange={onChange}
+        />
         {form.amortization === "balloon" && (
           <Field
             label="Balloon amount"
@@ -198,84 +179,94 @@ export function QuoteForm({ form, errors, onChange }: Props) {
       <details className="advanced">
         <summary>Interest conventions</summary>
         <div className="form-grid">
-          <Field label="Interest method" error={errors.interestMethod}>
-            {(p) => (
-              <select
-                {...p}
-                className="select"
-                value={form.interestMethod}
-                onChange={(e) =>
-                  onChange({ interestMethod: e.target.value as CalculatorForm["interestMethod"] })
-                }
-              >
-                <option value="">Standard (periodic)</option>
-                {INTEREST_METHODS.map((m) => (
-                  <option key={m.value} value={m.value}>
-                    {m.label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Day count" error={errors.dayCount}>
-            {(p) => (
-              <select
-                {...p}
-                className="select"
-                value={form.dayCount}
-                onChange={(e) =>
-                  onChange({ dayCount: e.target.value as CalculatorForm["dayCount"] })
-                }
-              >
-                <option value="">Standard (30/360)</option>
-                {DAY_COUNTS.map((d) => (
-                  <option key={d.value} value={d.value}>
-                    {d.label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Odd-days interest" error={errors.oddDaysInterest}>
-            {(p) => (
-              <select
-                {...p}
-                className="select"
-                value={form.oddDaysInterest}
-                onChange={(e) =>
-                  onChange({ oddDaysInterest: e.target.value as CalculatorForm["oddDaysInterest"] })
-                }
-              >
-                <option value="">Standard (added to the first payment)</option>
-                {ODD_DAYS.map((o) => (
-                  <option key={o.value} value={o.value}>
-                    {o.label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Rounding" error={errors.roundingMode}>
-            {(p) => (
-              <select
-                {...p}
-                className="select"
-                value={form.roundingMode}
-                onChange={(e) =>
-                  onChange({ roundingMode: e.target.value as CalculatorForm["roundingMode"] })
-                }
-              >
-                <option value="">Standard (half up)</option>
-                {ROUNDING_MODES.map((r) => (
-                  <option key={r.value} value={r.value}>
-                    {r.label}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <ChoiceField
+            field="interestMethod"
+            label="Interest method"
+            error={errors.interestMethod}
+            options={INTEREST_METHODS}
+            standard="Standard (periodic)"
+            form={form}
+            onChange={onChange}
+          />
+          <ChoiceField
+            field="dayCount"
+            label="Day count"
+            error={errors.dayCount}
+            options={DAY_COUNTS}
+            standard="Standard (30/360)"
+            form={form}
+            onChange={onChange}
+          />
+          <ChoiceField
+            field="oddDaysInterest"
+            label="Odd-days interest"
+            error={errors.oddDaysInterest}
+            options={ODD_DAYS}
+            standard="Standard (added to the first payment)"
+            form={form}
+            onChange={onChange}
+          />
+          <ChoiceField
+            field="roundingMode"
+            label="Rounding"
+            error={errors.roundingMode}
+            options={ROUNDING_MODES}
+            standard="Standard (half up)"
+            form={form}
+            onChange={onChange}
+          />
         </div>
       </details>
     </form>
+  );
+}
+
+type ChoiceKey =
+  "frequency" | "amortization" | "interestMethod" | "dayCount" | "oddDaysInterest" | "roundingMode";
+
+type ChoiceFieldProps = {
+  field: ChoiceKey;
+  label: string;
+  error?: string;
+  options: readonly { value: string; label: string }[];
+  /** Label of an empty first choice that leaves the API's default in place. */
+  standard?: string;
+  name?: string;
+  wide?: boolean;
+  form: CalculatorForm;
+  onChange: (patch: Partial<CalculatorForm>) => void;
+};
+
+/** A labelled select over one of the form's choice fields. */
+function ChoiceField({
+  field,
+  label,
+  error,
+  options,
+  standard,
+  name,
+  wide,
+  form,
+  onChange,
+}: ChoiceFieldProps) {
+  return (
+    <Field label={label} error={error} wide={wide}>
+      {(p) => (
+        <select
+          {...p}
+          className="select"
+          name={name}
+          value={form[field]}
+          onChange={(e) => onChange({ [field]: e.target.value } as Partial<CalculatorForm>)}
+        >
+          {standard !== undefined && <option value="">{standard}</option>}
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }
