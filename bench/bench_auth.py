@@ -26,7 +26,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import timeit
 import uuid
@@ -43,7 +42,7 @@ from loan_engine.auth.service import load_principal, user_read
 from loan_engine.auth.tokens import AccessClaims
 
 sys.path.insert(0, str(Path(__file__).parent))
-from serving import uvicorn_server, write_results, wrk
+from serving import scratch_database, uvicorn_server, write_results, wrk
 
 ROOT = Path(__file__).parents[1]
 ROUNDS = 12
@@ -270,22 +269,18 @@ def _rate(url: str, token: str | None, seconds: int, script_dir: Path, pid: int 
 
 
 def http_figures() -> dict[str, Any]:
-    from loan_engine.db.embedded import EmbeddedPostgres
     from loan_engine.db.migrations import upgrade
 
-    folder = Path(tempfile.mkdtemp(dir=ROOT / ".data", prefix="bench-auth-"))
-    server = EmbeddedPostgres(folder, durable=False).start()
-    url = server.url()
-    upgrade(url.replace("postgresql://", "postgresql+asyncpg://"))
-    env = {
-        "DATABASE_URL": url,
-        "ENVIRONMENT": "dev",
-        "JWT_SECRET": BENCH_SECRET,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]),
-    }
     runs: dict[str, list[dict[str, Any]]] = {"authenticated": [], "unauthenticated": []}
-    try:
+    with scratch_database("auth") as (url, folder):
+        upgrade(url.replace("postgresql://", "postgresql+asyncpg://"))
+        env = {
+            "DATABASE_URL": url,
+            "ENVIRONMENT": "dev",
+            "JWT_SECRET": BENCH_SECRET,
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]),
+        }
         with uvicorn_server("bench_auth:bench_app", env=env, factory=True) as base:
             emails, token, user_id, session_id = asyncio.run(_prepare(base))
             sign_in = asyncio.run(_sign_in_latencies(base, emails))
@@ -297,9 +292,6 @@ def http_figures() -> dict[str, Any]:
             for _ in range(ROUNDS):
                 runs["authenticated"].append(_rate(me_url, token, SECONDS, folder, pid))
                 runs["unauthenticated"].append(_rate(plain_url, None, SECONDS, folder, pid))
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     median = {name: statistics.median(r["rps"] for r in rs) for name, rs in runs.items()}
     auth_rps, plain_rps = median["authenticated"], median["unauthenticated"]
     pair_ratios = [a["rps"] / p["rps"] for a, p in zip(runs["authenticated"], runs["unauthenticated"], strict=True)]

@@ -7,15 +7,13 @@ Writes bench/results/health.json.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from serving import free_port, uvicorn_server, wait_http, write_results, wrk
+from serving import free_port, scratch_database, uvicorn_server, wait_http, write_results, wrk
 
 ROOT = Path(__file__).parents[1]
 ROUNDS = 3
@@ -41,13 +39,9 @@ def start_to_ready() -> float:
 
 
 def throughput() -> dict[str, object]:
-    from loan_engine.db.embedded import EmbeddedPostgres
-
-    folder = Path(tempfile.mkdtemp(dir=ROOT / ".data", prefix="bench-"))
-    server = EmbeddedPostgres(folder, durable=False).start()
-    env = {"DATABASE_URL": server.url(), "ENVIRONMENT": "dev", "LOG_LEVEL": "WARNING"}
     runs: dict[str, list[dict[str, object]]] = {"full": [], "bare": []}
-    try:
+    with scratch_database("health") as (url, _):
+        env = {"DATABASE_URL": url, "ENVIRONMENT": "dev", "LOG_LEVEL": "WARNING"}
         for _ in range(ROUNDS):  # alternate so drift on the machine hits both alike
             with uvicorn_server("loan_engine.app:create_app", env=env, factory=True) as base:
                 wrk(base + "/health/live", seconds=3)  # warm-up
@@ -55,9 +49,6 @@ def throughput() -> dict[str, object]:
             with uvicorn_server("bare_app:app", env={"PYTHONPATH": str(Path(__file__).parent)}) as base:
                 wrk(base + "/health/live", seconds=3)
                 runs["bare"].append(wrk(base + "/health/live"))
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     best = {name: max(r, key=lambda x: x["rps"]) for name, r in runs.items()}  # type: ignore[arg-type,return-value]
     return {
         "full_stack": best["full"],

@@ -7,14 +7,12 @@ Writes bench/results/quotes_http.json.
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bare_quote_app import _BYTES, REQUEST
-from serving import uvicorn_server, write_results, wrk
+from serving import scratch_database, uvicorn_server, write_results, wrk
 
 ROOT = Path(__file__).parents[1]
 ROUNDS = 3
@@ -32,15 +30,11 @@ def post_script(folder: Path) -> Path:
 
 
 def main() -> None:
-    from loan_engine.db.embedded import EmbeddedPostgres
-
-    folder = Path(tempfile.mkdtemp(dir=ROOT / ".data", prefix="bench-quotes-"))
-    server = EmbeddedPostgres(folder / "pg", durable=False).start()
-    script = post_script(folder)
-    env = {"DATABASE_URL": server.url(), "ENVIRONMENT": "dev", "LOG_LEVEL": "WARNING"}
     bare_env = {"PYTHONPATH": str(Path(__file__).parent)}
     runs: dict[str, list[dict[str, object]]] = {"full": [], "bare_struct": [], "bare_bytes": []}
-    try:
+    with scratch_database("quotes") as (url, folder):
+        script = post_script(folder)
+        env = {"DATABASE_URL": url, "ENVIRONMENT": "dev", "LOG_LEVEL": "WARNING"}
         for _ in range(ROUNDS):  # alternate so drift on the machine hits all alike
             with uvicorn_server("loan_engine.app:create_app", env=env, factory=True) as base:
                 wrk(base + "/api/quotes", seconds=3, script=script)  # warm-up
@@ -49,9 +43,6 @@ def main() -> None:
                 wrk(base + "/api/quotes", seconds=3, script=script)
                 runs["bare_struct"].append(wrk(base + "/api/quotes", SECONDS, CONNECTIONS, script))
                 runs["bare_bytes"].append(wrk(base + "/bare/bytes", SECONDS, CONNECTIONS, script))
-    finally:
-        server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
     best = {name: max(r, key=lambda x: x["rps"]) for name, r in runs.items()}  # type: ignore[arg-type,return-value]
     full_rps: float = best["full"]["rps"]  # type: ignore[assignment]
     ratio_struct = full_rps / best["bare_struct"]["rps"]  # type: ignore[operator]

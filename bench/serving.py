@@ -11,15 +11,18 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from loan_engine.db.embedded import free_port
+
+ROOT = Path(__file__).parents[1]
 RESULTS = Path(__file__).parent / "results"
 UVICORN_FLAGS = [
     "--workers",
@@ -34,10 +37,20 @@ UVICORN_FLAGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@contextmanager
+def scratch_database(name: str) -> Iterator[tuple[str, Path]]:
+    """A throwaway embedded PostgreSQL (fsync off) in .data/bench-<name>-*: yields its URL and a scratch
+    folder, and removes both afterwards."""
+    from loan_engine.db.embedded import EmbeddedPostgres
+
+    (ROOT / ".data").mkdir(exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=ROOT / ".data", prefix=f"bench-{name}-"))
+    server = EmbeddedPostgres(folder / "pg", durable=False).start()
+    try:
+        yield server.url(), folder
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def wait_http(url: str, timeout: float = 30.0, status: int = 200) -> float:
@@ -68,7 +81,7 @@ def uvicorn_server(target: str, env: dict[str, str] | None = None, factory: bool
     command = [*_pinned(0), sys.executable, "-m", "uvicorn", target, "--port", str(port), *UVICORN_FLAGS]
     if factory:
         command.append("--factory")
-    process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=Path(__file__).parents[1])
+    process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/health/live")
