@@ -11,7 +11,7 @@ PY_SOURCES := backend tests migrations bench infra-scripts
 help: ## List the verbs
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml requirements/dev.txt $(wildcard infra-scripts/pyproject.toml)
+$(STAMP): pyproject.toml setup.py backend/loan_engine/finance/_kernel.c requirements/dev.txt $(wildcard infra-scripts/pyproject.toml)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -21,6 +21,22 @@ $(STAMP): pyproject.toml requirements/dev.txt $(wildcard infra-scripts/pyproject
 	touch $@
 
 install: $(STAMP) ## Create .venv and install the locked Python dependencies
+
+# The quote kernel (backend/loan_engine/finance/_kernel.c) is optional for `make run` (pip skips it without a
+# C compiler and quotes take the slower Decimal path) but tested by `make test`, which installs gcc with apt
+# when it is missing, as it does chromium.
+kernel: $(STAMP) ## Make sure the compiled quote kernel is built (installs gcc with apt if needed)
+	@if ! $(BIN)/python -c 'import loan_engine.finance._kernel' 2>/dev/null; then \
+	  if ! command -v cc >/dev/null; then \
+	    echo "kernel: no C compiler; installing Debian's gcc for the quote kernel"; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    headers=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("include"))'); \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends \
+	      gcc libc6-dev $$([ -f "$$headers/Python.h" ] || echo python3-dev) \
+	      || { echo "kernel: could not install gcc; install it with: sudo apt-get install gcc" >&2; exit 1; }; \
+	  fi; \
+	  $(BIN)/python -m pip install --quiet --no-deps -e . && $(BIN)/python -c 'import loan_engine.finance._kernel'; \
+	fi
 
 lock: ## Re-pin requirements/*.txt from pyproject.toml (hashes, no index addresses)
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements/app.txt
@@ -42,10 +58,10 @@ fmt: $(STAMP) ## Format Python sources
 	$(BIN)/ruff check --fix $(PY_SOURCES)
 	$(BIN)/ruff format $(PY_SOURCES)
 
-test: lint $(WEB_TEST) ## Set up and run every test: lint, types, backend, infra, web unit and browser tests
+test: lint kernel $(WEB_TEST) ## Set up and run every test: lint, types, backend, infra, web unit and browser tests
 	$(BIN)/pytest
 
-bench: $(STAMP) ## Benchmarks; figures written to bench/results/
+bench: kernel ## Benchmarks; figures written to bench/results/
 	mkdir -p bench/results
 	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
@@ -58,5 +74,5 @@ image-smoke: $(STAMP) ## Build the image, run it on PostgreSQL: probes, routes, 
 clean: ## Remove the virtualenv, caches and local data (including the embedded database)
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache .hypothesis
 
-.PHONY: help install lock run lint fmt test bench clean
+.PHONY: help install kernel lock run lint fmt test bench clean
 .PHONY: image image-smoke

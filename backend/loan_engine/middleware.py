@@ -6,6 +6,7 @@ request, the health probe included, and must stay cheap (see bench/bench_health.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -76,12 +77,13 @@ class RequestContextMiddleware:
         self.compressed_app = CompressionMiddleware(app=app, config=compression) if compression else app
         self.log_health_checks = log_health_checks
         self.log = structlog.get_logger("loan_engine.access")
+        self.log_enabled = logging.getLogger("loan_engine.access").isEnabledFor  # cached by the stdlib
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        request_id = _request_id(scope)
+        request_id, gzip_ok = _read_headers(scope)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -95,11 +97,14 @@ class RequestContextMiddleware:
                 message["headers"] = [*message.get("headers", ()), *extra]
             await send(message)
 
-        app = self.app if path.startswith(_PROBE_PREFIX) else self.compressed_app
+        # Litestar's gzip middleware passes through unless the client accepts gzip: skip its cost then.
+        app = self.compressed_app if gzip_ok and not path.startswith(_PROBE_PREFIX) else self.app
         try:
             await app(scope, receive, send_with_headers)
         finally:
-            if self.log_health_checks or not path.startswith(_PROBE_PREFIX) or status >= 500:
+            if (self.log_health_checks or not path.startswith(_PROBE_PREFIX) or status >= 500) and self.log_enabled(
+                logging.INFO
+            ):
                 self._log(scope, status, started)
             request_id_var.reset(token)
 
@@ -116,12 +121,16 @@ class RequestContextMiddleware:
         )
 
 
-def _request_id(scope: Scope) -> str:
-    """The client's X-Request-ID when it is a sane token, otherwise 128 random bits as 32 hex digits
-    (the W3C trace-id form; cheaper than formatting a UUID on every request)."""
+def _read_headers(scope: Scope) -> tuple[str, bool]:
+    """One pass over the request headers: the request id and whether the client accepts gzip.
+
+    The request id is the client's X-Request-ID when it is a sane token, otherwise 128 random bits as
+    32 hex digits (the W3C trace-id form; cheaper than formatting a UUID on every request)."""
+    request_id = None
+    gzip_ok = False
     for name, value in scope["headers"]:
-        if name == REQUEST_ID_HEADER:
-            if _VALID_REQUEST_ID.match(value):
-                return value.decode()
-            break
-    return os.urandom(16).hex()
+        if name == REQUEST_ID_HEADER and request_id is None and _VALID_REQUEST_ID.match(value):
+            request_id = value.decode()
+        elif name == b"accept-encoding":
+            gzip_ok = b"gzip" in value
+    return request_id or os.urandom(16).hex(), gzip_ok

@@ -407,24 +407,22 @@ def _float_guess(advances: Sequence[Stream], payments: Sequence[Stream], guess: 
     result, so a poor float guess costs iterations, never accuracy. Returns ``guess`` unchanged
     when the float iteration misbehaves.
     """
-    adv = [(float(s.amount), s.periods, float(s.fraction), s.count) for s in advances]
-    pay = [(float(s.amount), s.periods, float(s.fraction), s.count) for s in payments]
+    # One list: payments count positive and advances negative, so one pass gives the equation's value.
+    flows = [(float(s.amount), s.periods, float(s.fraction), s.count) for s in payments]
+    flows += [(-float(s.amount), s.periods, float(s.fraction), s.count) for s in advances]
     i = float(guess)
     try:
         for _ in range(30):
-            paid, paid_slope = _float_value(pay, i)
-            lent, lent_slope = _float_value(adv, i)
-            slope = paid_slope - lent_slope
+            value, slope = _float_value(flows, i)
             if slope >= 0:
                 return guess
-            step = (paid - lent) / slope
+            step = value / slope
             i -= step
             if not 0 < i < float(_MAX_UNIT_RATE):
                 return guess
             if abs(step) <= 1e-15 * i:
-                paid, paid_slope = _float_value(pay, i)  # one more step: float's last digits
-                lent, lent_slope = _float_value(adv, i)
-                i -= (paid - lent) / (paid_slope - lent_slope)
+                value, slope = _float_value(flows, i)  # one more step: float's last digits
+                i -= value / slope
                 return Decimal(repr(i)) if 0 < i < float(_MAX_UNIT_RATE) else guess
     except (OverflowError, ZeroDivisionError):
         return guess

@@ -16,7 +16,7 @@ Rules (docs/LOAN_MATH.md explains each with a worked example):
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,10 +25,11 @@ from typing import Final
 from loan_engine.finance.calendar import due_date, due_dates
 from loan_engine.finance.daycount import year_fraction_ratio
 from loan_engine.finance.errors import FinanceInputError
-from loan_engine.finance.money import RATE_PRECISION, finance_context, round_to_multiple
+from loan_engine.finance.kernel import compiled as _kernel
+from loan_engine.finance.money import RATE_PRECISION, RoundingMode, finance_context, round_to_multiple
 from loan_engine.finance.terms import Amortization, InterestMethod, LoanTerms, OddDaysInterest
 
-__all__ = ["Installment", "Schedule", "build_schedule", "first_due_date", "level_payment"]
+__all__ = ["Installment", "Parts", "Schedule", "build_schedule", "first_due_date", "level_payment", "minor_units"]
 
 _WORK: Final = finance_context()
 _RATE: Final = finance_context(RATE_PRECISION)
@@ -50,20 +51,73 @@ class Installment:
     balance: Decimal
 
 
+class Parts:
+    """The principal, interest and balance of each installment.
+
+    From the Decimal loops they are tuples of ``Decimal``. From the compiled kernel they arrive as
+    ``rows``, packed native int64 minor units (principal, interest, balance per installment), and become
+    Decimals only when something asks for them: a JSON quote writes them straight from ``rows``.
+    """
+
+    __slots__ = ("_columns", "places", "rows")
+
+    def __init__(self, columns: _Parts | None = None, *, rows: bytes | None = None, places: int = 0) -> None:
+        self._columns = columns
+        self.rows = rows
+        self.places = places
+
+    def columns(self) -> _Parts:
+        if self._columns is None:
+            assert self.rows is not None
+            values = memoryview(self.rows).cast("q")
+            self._columns = (
+                _from_minor(values[0::3], self.places),
+                _from_minor(values[1::3], self.places),
+                _from_minor(values[2::3], self.places),
+            )
+        return self._columns
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Parts) and self.columns() == other.columns()
+
+    def __hash__(self) -> int:
+        return hash(self.columns())
+
+
+_Parts = tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[Decimal, ...]]
+
+
+def _from_minor(values: Iterable[int], places: int) -> tuple[Decimal, ...]:
+    """Minor units to amounts with the currency's exponent: 158017 -> Decimal("1580.17")."""
+    return tuple(Decimal(value).scaleb(-places, _WORK) for value in values)
+
+
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """A computed schedule, stored by column (one tuple per field, one entry per installment)."""
+    """A computed schedule, stored by column (one entry per installment); the principal, interest and
+    balance columns live in ``parts``."""
 
     terms: LoanTerms
     due_dates: tuple[date, ...]
     payments: tuple[Decimal, ...]
-    principal: tuple[Decimal, ...]
-    interest: tuple[Decimal, ...]
-    balances: tuple[Decimal, ...]
+    parts: Parts
     regular_payment: Decimal
     prepaid_interest: Decimal
     regular_period_start: date
     periodic_rates: tuple[Decimal, ...]
+
+    @property
+    def principal(self) -> tuple[Decimal, ...]:
+        return self.parts.columns()[0]
+
+    @property
+    def interest(self) -> tuple[Decimal, ...]:
+        return self.parts.columns()[1]
+
+    @property
+    def balances(self) -> tuple[Decimal, ...]:
+        """The principal still owed after each installment."""
+        return self.parts.columns()[2]
 
     def __len__(self) -> int:
         return len(self.payments)
@@ -160,10 +214,13 @@ def level_payment(
 
 
 def _round_installment(terms: LoanTerms, value: Decimal) -> Decimal:
+    """Round to the currency's minor unit, or to the installment multiple (shown with the minor unit:
+    a multiple of 5 gives 1580.00, not 1580)."""
+    quantum = terms.currency.quantum
     multiple = terms.installment_multiple
     if multiple is not None:
-        return round_to_multiple(value, multiple, terms.rounding)
-    return value.quantize(terms.currency.quantum, rounding=terms.rounding.decimal_mode)
+        return round_to_multiple(value, multiple, terms.rounding).quantize(quantum)
+    return value.quantize(quantum, rounding=terms.rounding.decimal_mode)
 
 
 def _payment_rates(terms: LoanTerms, rates: list[Decimal], reg_start: date) -> list[Decimal]:
@@ -214,6 +271,7 @@ def _general(terms: LoanTerms, amount: Decimal, rates: Sequence[Decimal], level:
     mode = terms.rounding.decimal_mode
     kind = terms.amortization
     n = len(rates)
+    nothing = _ZERO.quantize(quantum)
     payments: list[Decimal] = []
     interest: list[Decimal] = []
     principal: list[Decimal] = []
@@ -224,7 +282,7 @@ def _general(terms: LoanTerms, amount: Decimal, rates: Sequence[Decimal], level:
         if k == n - 1:
             paid = balance
         elif kind is Amortization.INTEREST_ONLY:
-            paid = _ZERO
+            paid = nothing
         elif kind is Amortization.LEVEL_PRINCIPAL:
             paid = min(level, balance)
         else:
@@ -267,17 +325,80 @@ def _level_amount(terms: LoanTerms, rates: list[Decimal], reg_start: date) -> De
 
 def _columns(terms: LoanTerms, rates: list[Decimal], level: Decimal) -> _Columns:
     """The fast loop for level installments at one periodic rate, else the general loop."""
+    amount = terms.loan_amount.quantize(terms.currency.quantum)  # every amount shows the minor unit
     columns = None
     if terms.interest_method is InterestMethod.PERIODIC and terms.amortization in _LEVEL_KINDS:
         mode = terms.rounding.decimal_mode
-        columns = _constant_level(
-            terms.loan_amount, rates[0], level, terms.term, quantum=terms.currency.quantum, mode=mode
-        )
-    return columns if columns is not None else _general(terms, terms.loan_amount, rates, level)
+        columns = _constant_level(amount, rates[0], level, terms.term, quantum=terms.currency.quantum, mode=mode)
+    return columns if columns is not None else _general(terms, amount, rates, level)
 
 
-def build_schedule(terms: LoanTerms) -> Schedule:
-    """Compute the full schedule for ``terms`` (one code path for quotes and booked loans)."""
+_MODE_CODES: Final = {RoundingMode.HALF_EVEN: 0, RoundingMode.HALF_UP: 1, RoundingMode.DOWN: 2, RoundingMode.UP: 3}
+
+
+def minor_units(amount: Decimal, places: int) -> int:
+    """An amount with at most ``places`` decimals in minor units: 1580.17 -> 158017."""
+    return int(amount.scaleb(places))
+
+
+def _compiled(terms: LoanTerms, level: Decimal, to_first: Decimal) -> tuple[tuple[Decimal, ...], Parts] | None:
+    """The level loop of ``_constant_level`` in the compiled kernel (exact integer arithmetic on minor
+    units); ``None`` where the kernel does not apply and the Decimal loops must run."""
+    if _kernel is None or terms.interest_method is not InterestMethod.PERIODIC:
+        return None
+    if terms.amortization not in _LEVEL_KINDS:
+        return None
+    per_year = terms.frequency.periods_per_year
+    if per_year % 1:  # e.g. every 7 days: 365/7 periods a year has no exact fraction to hand over
+        return None
+    rate_num, rate_den = terms.annual_rate.as_integer_ratio()
+    places = terms.currency.minor_units
+    level_minor = minor_units(level, places)
+    result = _kernel.amortize(
+        minor_units(terms.loan_amount, places),
+        rate_num,
+        rate_den * int(per_year),
+        level_minor,
+        terms.term,
+        _MODE_CODES[terms.rounding],
+        minor_units(to_first, places),
+    )
+    if result is None:
+        return None
+    rows, first, last = result
+    # Installments equal to the level one share its object: the APR's stream scan counts them by identity.
+    payments = [level] * terms.term
+    if first != level_minor:
+        payments[0] = Decimal(first).scaleb(-places, _WORK)
+    if last != level_minor:
+        payments[-1] = Decimal(last).scaleb(-places, _WORK)
+    return tuple(payments), Parts(rows=rows, places=places)
+
+
+def _decimal_loops(
+    terms: LoanTerms, rates: list[Decimal], level: Decimal, to_first: Decimal
+) -> tuple[tuple[Decimal, ...], Parts]:
+    try:
+        payments, interest, principal, balances = _columns(terms, rates, level)
+    except decimal.InvalidOperation:  # the balance outgrew 34 digits: see below
+        principal = [terms.loan_amount + 1]
+    if principal[-1] > terms.loan_amount:
+        # The rounded installment is below the interest it must cover, and the shortfall
+        # compounds (a very high rate over a very long term): the loan never amortizes.
+        raise FinanceInputError("term", "the installment cannot amortize the loan at this rate and term")
+    if to_first:
+        to_first = max(to_first, -interest[0])  # a short first period never makes its interest negative
+        payments[0] += to_first
+        interest[0] += to_first
+    return tuple(payments), Parts((tuple(principal), tuple(interest), tuple(balances)))
+
+
+def build_schedule(terms: LoanTerms, *, compiled: bool = True) -> Schedule:
+    """Compute the full schedule for ``terms`` (one code path for quotes and booked loans).
+
+    Level installments at one periodic rate run in the compiled kernel when it is installed;
+    ``compiled=False`` forces the Decimal loops, the reference the kernel is tested against.
+    """
     n = terms.term
     anchor, step = _anchor(terms)
     dates = due_dates(anchor, terms.frequency, n + step)[step:] if step else due_dates(anchor, terms.frequency, n)
@@ -290,22 +411,14 @@ def build_schedule(terms: LoanTerms) -> Schedule:
         rates = _period_rates(terms, reg_start, dates)
     with decimal.localcontext(_WORK):
         level = _level_amount(terms, rates, reg_start)
-        try:
-            payments, interest, principal, balances = _columns(terms, rates, level)
-        except decimal.InvalidOperation:  # the balance outgrew 34 digits: see below
-            principal = [terms.loan_amount + 1]
-        if principal[-1] > terms.loan_amount:
-            # The rounded installment is below the interest it must cover, and the shortfall
-            # compounds (a very high rate over a very long term): the loan never amortizes.
-            raise FinanceInputError("term", "the installment cannot amortize the loan at this rate and term")
-        prepaid = _apply_odd_days(terms, reg_start, payments, interest)
+        prepaid, to_first = _odd_days_split(terms, reg_start)
+        built = _compiled(terms, level, to_first) if compiled else None
+        payments, parts = built or _decimal_loops(terms, rates, level, to_first)
     return Schedule(
         terms=terms,
         due_dates=dates,
-        payments=tuple(payments),
-        principal=tuple(principal),
-        interest=tuple(interest),
-        balances=tuple(balances),
+        payments=payments,
+        parts=parts,
         regular_payment=_regular_payment(terms, level, payments),
         prepaid_interest=prepaid,
         regular_period_start=reg_start,
@@ -313,21 +426,16 @@ def build_schedule(terms: LoanTerms) -> Schedule:
     )
 
 
-def _regular_payment(terms: LoanTerms, level: Decimal, payments: list[Decimal]) -> Decimal:
+def _regular_payment(terms: LoanTerms, level: Decimal, payments: tuple[Decimal, ...]) -> Decimal:
     """The installment a borrower sees quoted: the level payment, else the second installment."""
     if terms.amortization in (Amortization.LEVEL_PAYMENT, Amortization.BALLOON):
         return level
     return payments[1] if len(payments) > 1 else payments[0]
 
 
-def _apply_odd_days(terms: LoanTerms, reg_start: date, payments: list[Decimal], interest: list[Decimal]) -> Decimal:
-    """Add odd-days interest to installment 1, or return it as prepaid interest (long periods only)."""
+def _odd_days_split(terms: LoanTerms, reg_start: date) -> tuple[Decimal, Decimal]:
+    """Odd-days interest as (prepaid at closing, added to installment 1); only long periods may be prepaid."""
     odd = _odd_days_interest(terms, reg_start)
-    if odd == 0:
-        return _ZERO
     if terms.odd_days_interest is OddDaysInterest.PREPAID and odd > 0:
-        return odd
-    odd = max(odd, -interest[0])  # a short first period never makes its interest negative
-    payments[0] += odd
-    interest[0] += odd
-    return _ZERO
+        return odd, _ZERO
+    return _ZERO, odd

@@ -11,6 +11,8 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
+import msgspec
+
 from loan_engine.errors import FieldError, ValidationError
 from loan_engine.finance.apr import (
     AprResult,
@@ -25,8 +27,9 @@ from loan_engine.finance.calendar import parse_frequency
 from loan_engine.finance.daycount import DayCount
 from loan_engine.finance.disclosure import Disclosure, disclose
 from loan_engine.finance.errors import FinanceInputError
+from loan_engine.finance.kernel import compiled
 from loan_engine.finance.money import RoundingMode, currency
-from loan_engine.finance.schedule import Schedule, build_schedule
+from loan_engine.finance.schedule import Schedule, build_schedule, minor_units
 from loan_engine.finance.terms import Amortization, Fee, InterestMethod, LoanTerms, OddDaysInterest
 from loan_engine.quotes.schemas import (
     AprRequest,
@@ -41,9 +44,10 @@ from loan_engine.quotes.schemas import (
     UnitPeriodOut,
 )
 
-__all__ = ["apr", "price", "quote", "quote_csv"]
+__all__ = ["apr", "price", "quote", "quote_csv", "quote_json"]
 
 _ZERO: Final = Decimal(0)
+_ENCODE: Final = msgspec.json.Encoder().encode
 APR_PLACES: Final = Decimal("0.000001")  # POST /api/apr: a precision tool
 DISCLOSED_APR_PLACES: Final = Decimal("0.0001")  # disclosed: 6.5000, not 6.499999
 FRACTION_PLACES: Final = Decimal("1e-12")
@@ -104,12 +108,29 @@ def price(request: QuoteRequest, today: date) -> tuple[Schedule, Disclosure]:
 
 
 def quote(request: QuoteRequest, today: date) -> QuoteResponse:
-    """POST /api/quotes as JSON."""
+    """POST /api/quotes as a typed response (the CLI's path; JSON for HTTP is ``quote_json``)."""
     schedule, box = price(request, today)
-    terms = schedule.terms
-    quantum = terms.currency.quantum
+    return _response(schedule, box, _rows(schedule))
+
+
+def quote_json(request: QuoteRequest, today: date) -> bytes:
+    """POST /api/quotes as JSON bytes: ``msgspec.json.encode(quote(request, today))``, with the schedule
+    written by the compiled kernel when it computed it (tests/unit/quotes check the bytes are equal)."""
+    schedule, box = price(request, today)
+    rows = schedule.parts.rows
+    if rows is None or compiled is None:
+        return _ENCODE(_response(schedule, box, _rows(schedule)))
+    places = schedule.terms.currency.minor_units
+    first, level, last = (minor_units(schedule.payments[k], places) for k in (0, 1 % len(schedule), -1))
+    written = compiled.schedule_json(rows, schedule.due_dates, first, level, last, places)
+    # msgspec writes a Raw value verbatim; structs.replace does not check field types.
+    return _ENCODE(msgspec.structs.replace(_response(schedule, box, []), schedule=msgspec.Raw(written)))
+
+
+def _rows(schedule: Schedule) -> list[Row]:
+    quantum = schedule.terms.currency.quantum
     n = len(schedule)
-    rows = list(
+    return list(
         map(
             Row,
             range(1, n + 1),
@@ -121,6 +142,11 @@ def quote(request: QuoteRequest, today: date) -> QuoteResponse:
             map(_text, schedule.balances),
         )
     )
+
+
+def _response(schedule: Schedule, box: Disclosure, rows: list[Row]) -> QuoteResponse:
+    terms = schedule.terms
+    quantum = terms.currency.quantum
     loan_amount = terms.loan_amount.quantize(quantum)
     totals = Totals(
         payments=box.total_of_payments,
