@@ -420,8 +420,10 @@ def _float_guess(advances: Sequence[Stream], payments: Sequence[Stream], guess: 
             i -= step
             if not 0 < i < float(_MAX_UNIT_RATE):
                 return guess
-            if abs(step) <= 1e-15 * i:
-                value, slope = _float_value(flows, i)  # one more step: float's last digits
+            # Quadratic convergence: after a step this small the error is far below float's resolution,
+            # and one more step settles its last digits (waiting for a step of 1e-15 meets rounding noise).
+            if abs(step) <= 1e-12 * i:
+                value, slope = _float_value(flows, i)
                 i -= value / slope
                 return Decimal(repr(i)) if 0 < i < float(_MAX_UNIT_RATE) else guess
     except (OverflowError, ZeroDivisionError):

@@ -89,7 +89,9 @@ _Parts = tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[Decimal, ...]]
 
 def _from_minor(values: Iterable[int], places: int) -> tuple[Decimal, ...]:
     """Minor units to amounts with the currency's exponent: 158017 -> Decimal("1580.17")."""
-    return tuple(Decimal(value).scaleb(-places, _WORK) for value in values)
+    quantum = _ONE.scaleb(-places)
+    with decimal.localcontext(_WORK):  # exact: at most 18 digits times a power of ten
+        return tuple(map(quantum.__mul__, map(Decimal, values)))
 
 
 @dataclass(frozen=True, slots=True)
