@@ -1,7 +1,12 @@
 """Regulation Z Appendix J: the worked examples of paragraph (c), unit periods, and edge cases.
 
-The example inputs and the printed APRs (two decimals) are those of Appendix J (c); they are
-reproduced from the published text (12 CFR part 1026, Appendix J).
+Provenance of the example figures (inputs and printed APRs, two decimals): the official text of
+Appendix J (c) could not be read here (the stored eCFR, CFPB, FDIC and Cornell pages stop before (c),
+whose examples the CFR prints as page images). The (c)(1)-(c)(5)(i) rows are those of the test suite
+of FSharp.Finance.Personal (tests/AprUsActuarialTests.fs); a second, independent transcription of the
+2024 CFR PDF (govinfo, CFR-2024-title12-vol9-part1026-appJ) gives the same amounts, t, f and APRs for
+all of them and the (c)(5)(ii)-(c)(6)(ii) rows below, and solving the (b)(8) equation by hand from
+the inputs gives each printed APR. Check against the PDF when it can be reached.
 """
 
 from __future__ import annotations
@@ -136,6 +141,49 @@ def test_appendix_j_worked_examples(
     result = apr_from_dates([DatedFlow(D(advance), on)], payments)
     assert result.apr.quantize(TWO_PLACES) == D(printed), label
     assert result.regular  # every (c)(1)-(c)(5) example is a regular transaction
+
+
+def run(amount: str, count: int, first: int, fraction: Decimal) -> list[Flow]:
+    """``count`` equal payments one unit period apart, the first at ``first`` periods + ``fraction``."""
+    return [Flow(D(amount), first + k, fraction) for k in range(count)]
+
+
+# (c)(5)(ii)-(iv) and (c)(6), stated in Appendix J's own terms: unit period, t and f.
+APPENDIX_J_PLACED = [
+    ("(c)(5)(ii) 6 months", "1000", run("1044", 1, 1, D(0)), UnitPeriod(Unit.MONTH, 6), "8.80"),
+    ("(c)(5)(iii) 18 months", "1000", run("1135.19", 1, 1, D(6) / D(12)), UnitPeriod(Unit.YEAR), "8.76"),
+    ("(c)(5)(iv) 2 years", "1000", run("1240", 1, 2, D(0)), UnitPeriod(Unit.YEAR), "11.36"),
+    (
+        "(c)(6)(i) skipped payments, every 4 weeks",
+        "2135",
+        run("100", 9, 0, D(26) / D(28))
+        + run("100", 6, 10, D(12) / D(28))
+        + run("100", 6, 16, D(26) / D(28))
+        + run("100", 3, 23, D(12) / D(28)),
+        UnitPeriod(Unit.WEEK, 4),
+        "12.00",
+    ),
+    (
+        "(c)(6)(ii) skipped and single payments, monthly",
+        "7350",
+        run("1000", 3, 6, D(12) / D(30))
+        + run("2000", 1, 12, D(12) / D(30))
+        + run("750", 3, 18, D(12) / D(30))
+        + run("1000", 1, 22, D(29) / D(30)),
+        UnitPeriod(Unit.MONTH),
+        "10.22",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "advance", "payments", "unit", "printed"), APPENDIX_J_PLACED, ids=[c[0] for c in APPENDIX_J_PLACED]
+)
+def test_appendix_j_examples_given_as_periods_and_fractions(
+    label: str, advance: str, payments: list[Flow], unit: UnitPeriod, printed: str
+) -> None:
+    result = apr_from_flows([Flow(D(advance), 0)], payments, unit)
+    assert result.apr.quantize(TWO_PLACES) == D(printed), label
 
 
 def test_example_c1_ii_places_the_long_first_period_as_t_1_f_19_30() -> None:
