@@ -34,8 +34,8 @@ def configure_logging(settings: Settings) -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
     structlog.configure(
-        # filter_by_level first: a line below the level (the access line at LOG_LEVEL=WARNING) is dropped
-        # before any processor runs, instead of being stamped and built for the stdlib to discard.
+        # filter_by_level first: a line below the level is dropped before any processor runs, instead of
+        # being stamped and built for the stdlib to discard.
         processors=[structlog.stdlib.filter_by_level, *shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,

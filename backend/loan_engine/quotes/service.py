@@ -121,7 +121,8 @@ def quote_json(request: QuoteRequest, today: date) -> bytes:
     if rows is None or compiled is None:
         return _ENCODE(_response(schedule, box, _rows(schedule)))
     places = schedule.terms.currency.minor_units
-    first, level, last = (minor_units(schedule.payments[k], places) for k in (0, 1 % len(schedule), -1))
+    payments = schedule.payments  # the first and last installments may differ; all between are level
+    first, level, last = (minor_units(p, places) for p in (payments[0], payments[len(payments) // 2], payments[-1]))
     written = compiled.schedule_json(rows, schedule.due_dates, first, level, last, places)
     # msgspec writes a Raw value verbatim; structs.replace does not check field types.
     return _ENCODE(msgspec.structs.replace(_response(schedule, box, []), schedule=msgspec.Raw(written)))
