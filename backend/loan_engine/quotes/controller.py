@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from litestar import Controller, MediaType, Request, Response, post
+from litestar import Controller, MediaType, Request, post
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
+from litestar.response.base import ASGIResponse
 
 from loan_engine.quotes import service
 from loan_engine.quotes.schemas import AprRequest, AprResponse, QuoteRequest, QuoteResponse
@@ -39,12 +40,13 @@ class QuotesController(Controller):
             )
         },
     )
-    async def create_quote(self, request: AnyRequest, data: JSONBody[QuoteRequest]) -> Response[bytes] | Response[str]:
+    async def create_quote(self, request: AnyRequest, data: JSONBody[QuoteRequest]) -> ASGIResponse:
         today = datetime.now(UTC).date()
         if _wants_csv(request):
-            return Response(service.quote_csv(data, today), media_type=CSV)
-        # Encoded by the service (the schedule by the compiled kernel); documented by `responses` above.
-        return Response(service.quote_json(data, today), media_type=MediaType.JSON)
+            return ASGIResponse(body=service.quote_csv(data, today).encode(), media_type=CSV)
+        # The body is encoded by the service (the schedule by the compiled kernel) and documented by
+        # `responses` above, so the handler returns the finished ASGI response (Litestar sends it as is).
+        return ASGIResponse(body=service.quote_json(data, today), media_type=MediaType.JSON)
 
     @post(
         "/apr",
