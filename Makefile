@@ -23,20 +23,25 @@ $(STAMP): pyproject.toml setup.py backend/loan_engine/finance/_kernel.c requirem
 install: $(STAMP) ## Create .venv and install the locked Python dependencies
 
 # The quote kernel (backend/loan_engine/finance/_kernel.c) is optional for `make run` (pip skips it without a
-# C compiler and quotes take the slower Decimal path) but tested by `make test`, which installs gcc with apt
-# when it is missing, as it does chromium.
-kernel: $(STAMP) ## Make sure the compiled quote kernel is built (installs gcc with apt if needed)
+# C compiler and quotes take the slower Decimal path) but tested by `make test`, which installs gcc (and the
+# Python headers) with apt when they are missing, as it does chromium.
+kernel: $(STAMP) ## Make sure the compiled quote kernel is built (installs gcc/headers with apt if needed)
 	@if ! $(BIN)/python -c 'import loan_engine.finance._kernel' 2>/dev/null; then \
-	  if ! command -v cc >/dev/null; then \
-	    echo "kernel: no C compiler; installing Debian's gcc for the quote kernel"; \
+	  headers=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("include"))'); \
+	  missing=; \
+	  command -v cc >/dev/null || missing=" gcc libc6-dev"; \
+	  [ -f "$$headers/Python.h" ] || missing="$$missing python3-dev"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "kernel: installing$$missing with apt for the quote kernel"; \
 	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	    headers=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("include"))'); \
-	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends \
-	      gcc libc6-dev $$([ -f "$$headers/Python.h" ] || echo python3-dev) \
-	      || { echo "kernel: could not install gcc; install it with: sudo apt-get install gcc" >&2; exit 1; }; \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing \
+	      || { echo "kernel: could not install $$missing; install them with sudo apt-get install" >&2; exit 1; }; \
 	  fi; \
 	  $(BIN)/python -m pip install --quiet --no-deps -e . && $(BIN)/python -c 'import loan_engine.finance._kernel'; \
 	fi
+
+kernel-sanitize: kernel ## Run the kernel's tests against an ASan + UBSan build of _kernel.c
+	bash scripts/kernel-sanitize.sh
 
 lock: ## Re-pin requirements/*.txt from pyproject.toml (hashes, no index addresses)
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements/app.txt
@@ -53,12 +58,15 @@ lint: $(STAMP) $(WEB_LINT) ## ruff, ruff format --check, mypy --strict, hadolint
 	$(BIN)/mypy
 	if [ -d infra-scripts/src ]; then $(BIN)/mypy infra-scripts/src/loan_infra; fi
 	if [ -f Dockerfile ]; then $(BIN)/hadolint Dockerfile; fi
+	include=$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("include"))'); \
+	  if command -v cc >/dev/null && [ -f "$$include/Python.h" ]; then \
+	    cc -fsyntax-only -Wall -Wextra -Werror -I"$$include" backend/loan_engine/finance/_kernel.c; fi
 
 fmt: $(STAMP) ## Format Python sources
 	$(BIN)/ruff check --fix $(PY_SOURCES)
 	$(BIN)/ruff format $(PY_SOURCES)
 
-test: lint kernel $(WEB_TEST) ## Set up and run every test: lint, types, backend, infra, web unit and browser tests
+test: kernel lint $(WEB_TEST) ## Set up and run every test: lint, types, backend, infra, web unit and browser tests
 	$(BIN)/pytest
 
 bench: kernel ## Benchmarks; figures written to bench/results/
@@ -74,5 +82,5 @@ image-smoke: $(STAMP) ## Build the image, run it on PostgreSQL: probes, routes, 
 clean: ## Remove the virtualenv, caches and local data (including the embedded database)
 	rm -rf $(VENV) .data .mypy_cache .ruff_cache .pytest_cache .hypothesis
 
-.PHONY: help install kernel lock run lint fmt test bench clean
+.PHONY: help install kernel kernel-sanitize lock run lint fmt test bench clean
 .PHONY: image image-smoke
