@@ -75,13 +75,17 @@ def _pinned(core: int) -> list[str]:
 
 
 @contextmanager
-def uvicorn_server(target: str, env: dict[str, str] | None = None, factory: bool = False) -> Iterator[str]:
-    """Run `uvicorn target` on a free port (pinned to core 0); yields its base URL."""
+def uvicorn_server(
+    target: str, env: dict[str, str] | None = None, factory: bool = False, quiet: bool = False
+) -> Iterator[str]:
+    """Run `uvicorn target` on a free port (pinned to core 0); yields its base URL. ``quiet`` sends the
+    server's output (say, one access line per request) to /dev/null."""
     port = free_port()
     command = [*_pinned(0), sys.executable, "-m", "uvicorn", target, "--port", str(port), *UVICORN_FLAGS]
     if factory:
         command.append("--factory")
-    process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=ROOT)
+    output = subprocess.DEVNULL if quiet else None
+    process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=ROOT, stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/health/live")

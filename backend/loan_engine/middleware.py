@@ -6,7 +6,6 @@ request, the health probe included, and must stay cheap (see bench/bench_health.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import time
@@ -77,7 +76,6 @@ class RequestContextMiddleware:
         self.compressed_app = CompressionMiddleware(app=app, config=compression) if compression else app
         self.log_health_checks = log_health_checks
         self.log = structlog.get_logger("loan_engine.access")
-        self.log_enabled = logging.getLogger("loan_engine.access").isEnabledFor  # cached by the stdlib
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -102,9 +100,7 @@ class RequestContextMiddleware:
         try:
             await app(scope, receive, send_with_headers)
         finally:
-            if (self.log_health_checks or not path.startswith(_PROBE_PREFIX) or status >= 500) and self.log_enabled(
-                logging.INFO
-            ):
+            if self.log_health_checks or not path.startswith(_PROBE_PREFIX) or status >= 500:
                 self._log(scope, status, started)
             request_id_var.reset(token)
 

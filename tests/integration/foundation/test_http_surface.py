@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import logging
+import dataclasses
+import json
 import re
 
 import pytest
 from litestar.testing import AsyncTestClient
 
 from loan_engine.app import create_app
-from loan_engine.settings import Settings
+from loan_engine.settings import LogFormat, Settings
 
 
 async def test_a_valid_client_request_id_is_echoed(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
@@ -26,18 +27,30 @@ async def test_an_invalid_request_id_is_replaced(client: AsyncTestClient, bad: s
 
 
 async def test_each_request_is_logged_with_its_id_and_duration(
-    client: AsyncTestClient,
-    caplog: pytest.LogCaptureFixture,  # type: ignore[type-arg]
+    settings: Settings,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="loan_engine.access"):
+    app = create_app(dataclasses.replace(settings, log_format=LogFormat.JSON, log_level="INFO"))
+    async with AsyncTestClient(app=app) as client:
+        capsys.readouterr()
         await client.get("/api/missing", headers={"X-Request-ID": "log-me-1"})
-    events = [r.msg for r in caplog.records if r.name == "loan_engine.access"]
-    assert len(events) == 1
-    event = events[0]
-    assert isinstance(event, dict)
-    assert event["request_id"] == "log-me-1"
+        await client.get("/health/live")  # probes are logged only when they fail
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    access = [line for line in lines if line.get("logger") == "loan_engine.access"]
+    assert len(access) == 1, lines
+    event = access[0]
+    assert (event["event"], event["level"], event["request_id"]) == ("request", "info", "log-me-1")
     assert (event["method"], event["path"], event["status"]) == ("GET", "/api/missing", 404)
     assert event["duration_ms"] >= 0
+    assert event["timestamp"].endswith("Z")
+
+
+async def test_lines_below_the_level_are_not_written(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    app = create_app(dataclasses.replace(settings, log_format=LogFormat.JSON, log_level="WARNING"))
+    async with AsyncTestClient(app=app) as client:
+        capsys.readouterr()
+        await client.get("/api/missing")
+    assert "loan_engine.access" not in capsys.readouterr().err
 
 
 async def test_security_headers_on_every_response(client: AsyncTestClient) -> None:  # type: ignore[type-arg]
