@@ -2,7 +2,7 @@
 
 pip builds it at install time when a C compiler is present and installs without it otherwise; the
 Decimal code it speeds up (``schedule._constant_level``, the ``Row`` path of ``quotes.service``) then
-does the same work, about 5x more slowly on a 360-installment quote.
+does the same work, about 4x more slowly on a 360-installment quote.
 """
 
 from __future__ import annotations

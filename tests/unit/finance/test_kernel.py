@@ -24,7 +24,7 @@ from tests.unit.finance.test_properties import PROFILE, loan_terms
 
 
 def test_the_kernel_is_built() -> None:
-    # make install compiles it; without it every quote runs the Decimal loops, about 5x slower.
+    # make install compiles it; without it every quote runs the Decimal loops, about 4x slower.
     assert compiled is not None, "loan_engine.finance._kernel is missing: install gcc and run make install"
 
 
