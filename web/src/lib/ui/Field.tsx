@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode } from "react";
 
 type ControlProps = {
   id: string;
@@ -38,5 +38,17 @@ export function Field({ label, hint, error, wide, children }: FieldProps) {
         </span>
       )}
     </div>
+  );
+}
+
+type TextFieldProps = Omit<FieldProps, "children"> &
+  Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "className" | "children">;
+
+/** A Field holding a plain text input (email, password, name…): the common case. */
+export function TextField({ label, hint, error, wide, ...input }: TextFieldProps) {
+  return (
+    <Field label={label} hint={hint} error={error} wide={wide}>
+      {(control) => <input {...control} {...input} className="input" />}
+    </Field>
   );
 }

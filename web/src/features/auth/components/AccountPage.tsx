@@ -2,7 +2,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ApiError } from "../../../lib/api/problem";
 import { formatDate } from "../../../lib/format";
-import { Field } from "../../../lib/ui/Field";
+import { TextField } from "../../../lib/ui/Field";
 import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
 import { usePageTitle } from "../../../lib/ui/usePageTitle";
 import { authApi } from "../api/auth";
@@ -93,46 +93,31 @@ function ChangePasswordForm() {
       )}
       <ProblemAlert error={change.error} title="We couldn't change your password" />
       <form onSubmit={submit} noValidate className="form-grid form-grid--1">
-        <Field label="Current password" error={errors.currentPassword}>
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              type="password"
-              autoComplete="current-password"
-              value={form.currentPassword}
-              onChange={set("currentPassword")}
-            />
-          )}
-        </Field>
-        <Field
+        <TextField
+          label="Current password"
+          error={errors.currentPassword}
+          type="password"
+          autoComplete="current-password"
+          value={form.currentPassword}
+          onChange={set("currentPassword")}
+        />
+        <TextField
           label="New password"
           error={errors.newPassword}
           hint={`At least ${MIN_PASSWORD_LENGTH} characters.`}
-        >
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={form.newPassword}
-              onChange={set("newPassword")}
-            />
-          )}
-        </Field>
-        <Field label="Confirm new password" error={errors.confirm}>
-          {(p) => (
-            <input
-              {...p}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              value={form.confirm}
-              onChange={set("confirm")}
-            />
-          )}
-        </Field>
+          type="password"
+          autoComplete="new-password"
+          value={form.newPassword}
+          onChange={set("newPassword")}
+        />
+        <TextField
+          label="Confirm new password"
+          error={errors.confirm}
+          type="password"
+          autoComplete="new-password"
+          value={form.confirm}
+          onChange={set("confirm")}
+        />
         <div>
           <button className="btn btn--primary" type="submit" disabled={change.isPending}>
             {change.isPending && <span className="spinner" aria-hidden="true" />}
