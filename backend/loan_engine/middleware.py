@@ -6,6 +6,7 @@ request, the health probe included, and must stay cheap (see bench/bench_health.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import time
@@ -74,14 +75,22 @@ class RequestContextMiddleware:
         # Litestar's own gzip middleware, applied here rather than on every route so the probes, whose
         # bodies are a few bytes, skip it entirely (the ALB calls them every few seconds per task).
         self.compressed_app = CompressionMiddleware(app=app, config=compression) if compression else app
+        # It passes a response through unless the client accepts its encoding (or gzip, its fallback); the
+        # headers are read here anyway, so a client that accepts neither skips it altogether.
+        self.encodings: tuple[bytes, ...] = ()
+        if compression:
+            accepted = [compression.backend.encode(), *([b"gzip"] if compression.gzip_fallback else [])]
+            self.encodings = tuple(dict.fromkeys(accepted))
         self.log_health_checks = log_health_checks
-        self.log = structlog.get_logger("loan_engine.access")
+        # Bound now (logging is configured before the app is built), not through the lazy proxy per request.
+        self.log = structlog.get_logger("loan_engine.access").bind()
+        self.logs_requests = self.log.is_enabled_for(logging.INFO)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        request_id, gzip_ok = _read_headers(scope)
+        request_id, accept_encoding = _read_headers(scope)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -95,12 +104,12 @@ class RequestContextMiddleware:
                 message["headers"] = [*message.get("headers", ()), *extra]
             await send(message)
 
-        # Litestar's gzip middleware passes through unless the client accepts gzip: skip its cost then.
-        app = self.compressed_app if gzip_ok and not path.startswith(_PROBE_PREFIX) else self.app
+        compress = bool(accept_encoding) and any(encoding in accept_encoding for encoding in self.encodings)
+        app = self.compressed_app if compress and not path.startswith(_PROBE_PREFIX) else self.app
         try:
             await app(scope, receive, send_with_headers)
         finally:
-            if self.log_health_checks or not path.startswith(_PROBE_PREFIX) or status >= 500:
+            if self.logs_requests and (self.log_health_checks or not path.startswith(_PROBE_PREFIX) or status >= 500):
                 self._log(scope, status, started)
             request_id_var.reset(token)
 
@@ -117,16 +126,16 @@ class RequestContextMiddleware:
         )
 
 
-def _read_headers(scope: Scope) -> tuple[str, bool]:
-    """One pass over the request headers: the request id and whether the client accepts gzip.
+def _read_headers(scope: Scope) -> tuple[str, bytes]:
+    """One pass over the request headers: the request id and the Accept-Encoding value.
 
     The request id is the client's X-Request-ID when it is a sane token, otherwise 128 random bits as
     32 hex digits (the W3C trace-id form; cheaper than formatting a UUID on every request)."""
     request_id = None
-    gzip_ok = False
+    accept_encoding = b""
     for name, value in scope["headers"]:
         if name == REQUEST_ID_HEADER and request_id is None and _VALID_REQUEST_ID.match(value):
             request_id = value.decode()
         elif name == b"accept-encoding":
-            gzip_ok = b"gzip" in value
-    return request_id or os.urandom(16).hex(), gzip_ok
+            accept_encoding = value
+    return request_id or os.urandom(16).hex(), accept_encoding

@@ -11,7 +11,12 @@ import importlib
 from datetime import date
 from typing import Final, Protocol, cast
 
-__all__ = ["Kernel", "compiled"]
+from loan_engine.finance.money import RoundingMode
+
+__all__ = ["MODE_CODES", "Kernel", "compiled"]
+
+# How amortize() names the rounding modes.
+MODE_CODES: Final = {RoundingMode.HALF_EVEN: 0, RoundingMode.HALF_UP: 1, RoundingMode.DOWN: 2, RoundingMode.UP: 3}
 
 
 class Kernel(Protocol):

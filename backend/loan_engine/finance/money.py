@@ -7,6 +7,7 @@ converted, because a binary float cannot hold most decimal fractions (0.1 is not
 from __future__ import annotations
 
 import decimal
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -20,10 +21,12 @@ __all__ = [
     "RoundingMode",
     "currency",
     "finance_context",
+    "from_minor_units",
     "quantize",
     "require_decimal",
     "round_to_multiple",
     "to_decimal",
+    "to_minor_units",
 ]
 
 # Working precision for every computation in ``finance``: 34 significant digits (IEEE 754
@@ -163,3 +166,14 @@ def round_to_multiple(amount: Decimal, multiple: Decimal, mode: RoundingMode) ->
     with decimal.localcontext(finance_context()):
         units = (amount / multiple).quantize(Decimal(1), rounding=_DECIMAL_MODES[mode])
         return units * multiple
+
+
+def to_minor_units(amount: Decimal, cur: Currency) -> int:
+    """An amount with at most the currency's decimals as a whole number of minor units: 1580.17 USD -> 158017."""
+    return int(amount.scaleb(cur.minor_units))
+
+
+def from_minor_units(values: Iterable[int], cur: Currency) -> tuple[Decimal, ...]:
+    """Minor units back to amounts with the currency's exponent: 158017 USD -> Decimal("1580.17")."""
+    with decimal.localcontext(finance_context()):  # exact: at most 18 digits times a power of ten
+        return tuple(map(cur.quantum.__mul__, map(Decimal, values)))

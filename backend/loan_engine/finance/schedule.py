@@ -16,7 +16,7 @@ Rules (docs/LOAN_MATH.md explains each with a worked example):
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,11 +25,19 @@ from typing import Final
 from loan_engine.finance.calendar import due_date, due_dates
 from loan_engine.finance.daycount import year_fraction_ratio
 from loan_engine.finance.errors import FinanceInputError
+from loan_engine.finance.kernel import MODE_CODES
 from loan_engine.finance.kernel import compiled as _kernel
-from loan_engine.finance.money import RATE_PRECISION, RoundingMode, finance_context, round_to_multiple
+from loan_engine.finance.money import (
+    RATE_PRECISION,
+    Currency,
+    finance_context,
+    from_minor_units,
+    round_to_multiple,
+    to_minor_units,
+)
 from loan_engine.finance.terms import Amortization, InterestMethod, LoanTerms, OddDaysInterest
 
-__all__ = ["Installment", "Parts", "Schedule", "build_schedule", "first_due_date", "level_payment", "minor_units"]
+__all__ = ["Installment", "Parts", "Schedule", "build_schedule", "first_due_date", "level_payment"]
 
 _WORK: Final = finance_context()
 _RATE: Final = finance_context(RATE_PRECISION)
@@ -59,21 +67,25 @@ class Parts:
     Decimals only when something asks for them: a JSON quote writes them straight from ``rows``.
     """
 
-    __slots__ = ("_columns", "places", "rows")
+    __slots__ = ("_columns", "currency", "rows")
 
-    def __init__(self, columns: _Parts | None = None, *, rows: bytes | None = None, places: int = 0) -> None:
+    def __init__(
+        self, columns: _Parts | None = None, *, rows: bytes | None = None, currency: Currency | None = None
+    ) -> None:
         self._columns = columns
         self.rows = rows
-        self.places = places
+        self.currency = currency
 
     def columns(self) -> _Parts:
         if self._columns is None:
             assert self.rows is not None
+            assert self.currency is not None
             values = memoryview(self.rows).cast("q")
+            cur = self.currency
             self._columns = (
-                _from_minor(values[0::3], self.places),
-                _from_minor(values[1::3], self.places),
-                _from_minor(values[2::3], self.places),
+                from_minor_units(values[0::3], cur),
+                from_minor_units(values[1::3], cur),
+                from_minor_units(values[2::3], cur),
             )
         return self._columns
 
@@ -85,13 +97,6 @@ class Parts:
 
 
 _Parts = tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[Decimal, ...]]
-
-
-def _from_minor(values: Iterable[int], places: int) -> tuple[Decimal, ...]:
-    """Minor units to amounts with the currency's exponent: 158017 -> Decimal("1580.17")."""
-    quantum = _ONE.scaleb(-places)
-    with decimal.localcontext(_WORK):  # exact: at most 18 digits times a power of ten
-        return tuple(map(quantum.__mul__, map(Decimal, values)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,14 +340,6 @@ def _columns(terms: LoanTerms, rates: list[Decimal], level: Decimal) -> _Columns
     return columns if columns is not None else _general(terms, amount, rates, level)
 
 
-_MODE_CODES: Final = {RoundingMode.HALF_EVEN: 0, RoundingMode.HALF_UP: 1, RoundingMode.DOWN: 2, RoundingMode.UP: 3}
-
-
-def minor_units(amount: Decimal, places: int) -> int:
-    """An amount with at most ``places`` decimals in minor units: 1580.17 -> 158017."""
-    return int(amount.scaleb(places))
-
-
 def _compiled(terms: LoanTerms, level: Decimal, to_first: Decimal) -> tuple[tuple[Decimal, ...], Parts] | None:
     """The level loop of ``_constant_level`` in the compiled kernel (exact integer arithmetic on minor
     units); ``None`` where the kernel does not apply and the Decimal loops must run."""
@@ -354,16 +351,16 @@ def _compiled(terms: LoanTerms, level: Decimal, to_first: Decimal) -> tuple[tupl
     if per_year % 1:  # e.g. every 7 days: 365/7 periods a year has no exact fraction to hand over
         return None
     rate_num, rate_den = terms.annual_rate.as_integer_ratio()
-    places = terms.currency.minor_units
-    level_minor = minor_units(level, places)
+    cur = terms.currency
+    level_minor = to_minor_units(level, cur)
     result = _kernel.amortize(
-        minor_units(terms.loan_amount, places),
+        to_minor_units(terms.loan_amount, cur),
         rate_num,
         rate_den * int(per_year),
         level_minor,
         terms.term,
-        _MODE_CODES[terms.rounding],
-        minor_units(to_first, places),
+        MODE_CODES[terms.rounding],
+        to_minor_units(to_first, cur),
     )
     if result is None:
         return None
@@ -371,10 +368,10 @@ def _compiled(terms: LoanTerms, level: Decimal, to_first: Decimal) -> tuple[tupl
     # Installments equal to the level one share its object: the APR's stream scan counts them by identity.
     payments = [level] * terms.term
     if first != level_minor:
-        payments[0] = Decimal(first).scaleb(-places, _WORK)
+        payments[0] = from_minor_units((first,), cur)[0]
     if last != level_minor:
-        payments[-1] = Decimal(last).scaleb(-places, _WORK)
-    return tuple(payments), Parts(rows=rows, places=places)
+        payments[-1] = from_minor_units((last,), cur)[0]
+    return tuple(payments), Parts(rows=rows, currency=cur)
 
 
 def _decimal_loops(

@@ -28,8 +28,8 @@ from loan_engine.finance.daycount import DayCount
 from loan_engine.finance.disclosure import Disclosure, disclose
 from loan_engine.finance.errors import FinanceInputError
 from loan_engine.finance.kernel import compiled
-from loan_engine.finance.money import RoundingMode, currency
-from loan_engine.finance.schedule import Schedule, build_schedule, minor_units
+from loan_engine.finance.money import RoundingMode, currency, to_minor_units
+from loan_engine.finance.schedule import Schedule, build_schedule
 from loan_engine.finance.terms import Amortization, Fee, InterestMethod, LoanTerms, OddDaysInterest
 from loan_engine.quotes.schemas import (
     AprRequest,
@@ -120,10 +120,10 @@ def quote_json(request: QuoteRequest, today: date) -> bytes:
     rows = schedule.parts.rows
     if rows is None or compiled is None:
         return _ENCODE(_response(schedule, box, _rows(schedule)))
-    places = schedule.terms.currency.minor_units
+    cur = schedule.terms.currency
     payments = schedule.payments  # the first and last installments may differ; all between are level
-    first, level, last = (minor_units(p, places) for p in (payments[0], payments[len(payments) // 2], payments[-1]))
-    written = compiled.schedule_json(rows, schedule.due_dates, first, level, last, places)
+    first, level, last = (to_minor_units(p, cur) for p in (payments[0], payments[len(payments) // 2], payments[-1]))
+    written = compiled.schedule_json(rows, schedule.due_dates, first, level, last, cur.minor_units)
     # msgspec writes a Raw value verbatim; structs.replace does not check field types.
     return _ENCODE(msgspec.structs.replace(_response(schedule, box, []), schedule=msgspec.Raw(written)))
 
