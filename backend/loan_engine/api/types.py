@@ -1,0 +1,57 @@
+"""The base of every API type and the one pagination style of every list.
+
+* ``ApiStruct``: camelCase on the wire and unknown fields refused (a typo in a request is a 422, not a
+  silently ignored field). msgspec passes both options on to subclasses, so a DTO only declares fields.
+* Lists are **keyset** paginated: a page carries ``items`` and ``nextCursor``, an opaque string the
+  client sends back as ``cursor`` for the next page (``null`` on the last page). Keyset rather than
+  offset because the lists that matter grow without end (audit trail, ledger entries, payments): a deep
+  page costs the same as the first (an index range scan, not OFFSET's skip of every earlier row), and a
+  row inserted while someone pages does not shift later pages or show a row twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any, Final, TypeVar
+
+import msgspec
+
+from loan_engine.errors import ValidationError
+
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "ApiStruct", "Cursor", "Limit", "decode_cursor", "encode_cursor"]
+
+DEFAULT_LIMIT: Final = 50
+MAX_LIMIT: Final = 200
+
+T = TypeVar("T")
+
+
+class ApiStruct(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """Base of every request and response type (camelCase keys, unknown fields refused)."""
+
+
+Limit = Annotated[int, msgspec.Meta(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}")]
+Cursor = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=512,
+        pattern="^[A-Za-z0-9_-]*$",
+        description="The `nextCursor` of the previous page; omit for the first page",
+    ),
+]
+
+
+def encode_cursor(key: tuple[Any, ...]) -> str:
+    """The sort key of a page's last row as an opaque, URL-safe cursor."""
+    return base64.urlsafe_b64encode(msgspec.json.encode(key)).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str, key_type: type[T]) -> T:
+    """Decode a cursor made by ``encode_cursor`` into ``key_type`` (e.g. ``tuple[datetime, UUID]``);
+    anything else is a 422 on ``cursor``."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return msgspec.json.decode(raw, type=key_type)
+    except (binascii.Error, ValueError, msgspec.DecodeError):
+        raise ValidationError.one("cursor", "is not a cursor this list returned") from None
