@@ -1,0 +1,161 @@
+"""The facts a credit policy reads: the application, the credit report, and figures derived from both.
+
+A model refers to facts by dotted path (``application.monthlyIncome``, ``credit.score``,
+``derived.debtToIncome``); ``FACT_PATHS`` lists every path the engine provides, and ``model`` refuses a
+model that reads anything else. Money is Decimal here and reaches the engine as a JSON number: the
+engine compares and multiplies, it never posts money (its outputs are checked in ``engine``).
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Annotated, Final
+
+import msgspec
+
+from loan_engine.api.types import ApiStruct
+from loan_engine.finance.money import finance_context
+
+__all__ = [
+    "FACT_PATHS",
+    "ApplicationFacts",
+    "CreditReportFacts",
+    "DerivedFacts",
+    "EmploymentStatus",
+    "FactSet",
+    "Facts",
+    "derive",
+    "encode_facts",
+]
+
+_CTX: Final = finance_context()
+_HUNDRED: Final = Decimal(100)
+_TWELVE: Final = Decimal(12)
+_CENT: Final = Decimal("0.01")
+# Ratios are capped so that "no income" reads as a very high ratio to the rules (never null, which
+# compares false against every threshold and would let an applicant with no income through).
+MAX_PERCENT: Final = Decimal("999.99")
+MAX_RATIO: Final = Decimal("99.99")
+MAX_MONEY: Final = Decimal("1e12")
+
+Count = Annotated[int, msgspec.Meta(ge=0, le=10_000)]
+Months = Annotated[int, msgspec.Meta(ge=0, le=1_200)]
+
+
+class EmploymentStatus(StrEnum):
+    EMPLOYED = "employed"
+    SELF_EMPLOYED = "self-employed"
+    RETIRED = "retired"
+    STUDENT = "student"
+    UNEMPLOYED = "unemployed"
+    OTHER = "other"
+
+
+def _check_money(name: str, value: Decimal, *, positive: bool = False) -> None:
+    if not value.is_finite() or value < 0 or (positive and value == 0) or value > MAX_MONEY:
+        bound = "greater than zero" if positive else "zero or more"
+        raise ValueError(f"{name} must be {bound} and at most 1000000000000")
+
+
+class ApplicationFacts(ApiStruct):
+    """What the applicant states. Amounts are monthly and gross; the term is in payment periods."""
+
+    monthly_income: Decimal
+    housing_payment: Decimal
+    other_monthly_debts: Decimal
+    employment_status: EmploymentStatus
+    months_employed: Months
+    requested_amount: Decimal
+    term_periods: Annotated[int, msgspec.Meta(ge=1, le=1_200)]
+    periods_per_year: Annotated[int, msgspec.Meta(ge=1, le=365)] = 12
+
+    def __post_init__(self) -> None:
+        _check_money("monthlyIncome", self.monthly_income)
+        _check_money("housingPayment", self.housing_payment)
+        _check_money("otherMonthlyDebts", self.other_monthly_debts)
+        _check_money("requestedAmount", self.requested_amount, positive=True)
+
+
+class CreditReportFacts(ApiStruct):
+    """What the credit bureau reports. ``score`` is null when the file is too thin to score."""
+
+    score: Annotated[int, msgspec.Meta(ge=300, le=900)] | None
+    inquiries_6m: Count = msgspec.field(name="inquiries6m")
+    delinquencies_24m: Count = msgspec.field(name="delinquencies24m")
+    public_records: Count
+    months_since_bankruptcy: Months | None
+    revolving_utilization: Annotated[int, msgspec.Meta(ge=0, le=1_000)] | None
+    tradelines: Count
+    fraud_alert: bool = False
+    file_found: bool = True
+
+
+class DerivedFacts(ApiStruct):
+    """Figures computed before evaluation (percentages to 2 decimals, half-up).
+
+    ``newPayment`` is the monthly equivalent of the requested loan's payment as the quote engine prices
+    it at the product's highest rate for the term, so an approval holds whatever grade the model gives.
+    """
+
+    new_payment: Decimal
+    debt_to_income: Decimal
+    payment_to_income: Decimal
+    loan_to_income: Decimal
+
+
+class FactSet(ApiStruct):
+    """The stated inputs of one decision (what a test case or a simulation supplies)."""
+
+    application: ApplicationFacts
+    credit: CreditReportFacts
+
+
+class Facts(ApiStruct):
+    """Everything a model may read."""
+
+    application: ApplicationFacts
+    credit: CreditReportFacts
+    derived: DerivedFacts
+
+
+def _paths(prefix: str, kind: type[msgspec.Struct]) -> set[str]:
+    return {f"{prefix}.{field.encode_name}" for field in msgspec.structs.fields(kind)}
+
+
+FACT_PATHS: Final = frozenset(
+    _paths("application", ApplicationFacts) | _paths("credit", CreditReportFacts) | _paths("derived", DerivedFacts)
+)
+FACT_ROOTS: Final = frozenset(path.split(".", 1)[0] for path in FACT_PATHS)
+
+
+def _ratio(part: Decimal, whole: Decimal, cap: Decimal) -> Decimal:
+    """``part / whole`` to 2 decimals half-up, at most ``cap`` (and ``cap`` when ``whole`` is zero)."""
+    if whole <= 0:
+        return cap
+    return min(_CTX.divide(part, whole), cap).quantize(_CENT, ROUND_HALF_UP, _CTX)
+
+
+def derive(application: ApplicationFacts, monthly_payment: Decimal) -> DerivedFacts:
+    """Debt-to-income (all monthly debt payments, the new one included, over gross monthly income, in
+    percent), payment-to-income (percent) and loan-to-income (the amount over a year's income)."""
+    ctx = _CTX
+    income = application.monthly_income
+    debts = ctx.add(ctx.add(application.housing_payment, application.other_monthly_debts), monthly_payment)
+    return DerivedFacts(
+        new_payment=monthly_payment,
+        debt_to_income=_ratio(ctx.multiply(debts, _HUNDRED), income, MAX_PERCENT),
+        payment_to_income=_ratio(ctx.multiply(monthly_payment, _HUNDRED), income, MAX_PERCENT),
+        loan_to_income=_ratio(application.requested_amount, ctx.multiply(income, _TWELVE), MAX_RATIO),
+    )
+
+
+# Decimals as JSON numbers: the engine's comparisons need numbers. A number written from a Decimal is exact
+# text, and the engine computes in decimal arithmetic (0.1 * 3 == 0.3 holds in it); only the values it
+# hands back to Python are floats, which is why ``engine`` checks every output before using it.
+_ENCODER: Final = msgspec.json.Encoder(decimal_format="number")
+
+
+def encode_facts(facts: Facts) -> bytes:
+    """The facts as the JSON document the engine evaluates."""
+    return _ENCODER.encode(facts)
