@@ -17,9 +17,19 @@ from typing import Annotated, Any, Final, TypeVar
 
 import msgspec
 
-from loan_engine.errors import ValidationError
+from loan_engine.errors import ValidationError, pattern_meaning
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "ApiStruct", "Cursor", "Limit", "decode_cursor", "encode_cursor"]
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "Amount",
+    "ApiStruct",
+    "Cursor",
+    "Limit",
+    "Percent",
+    "decode_cursor",
+    "encode_cursor",
+]
 
 DEFAULT_LIMIT: Final = 50
 MAX_LIMIT: Final = 200
@@ -31,6 +41,32 @@ class ApiStruct(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     """Base of every request and response type (camelCase keys, unknown fields refused)."""
 
 
+# Money and rates travel as decimal strings, never JSON numbers (msgspec would accept a number for a
+# Decimal field, so wire types are patterned strings and services convert them with Decimal(text)).
+Amount = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern_meaning(
+            r"^[0-9]{1,13}(\.[0-9]{1,4})?$",
+            'must be an amount of zero or more written as a string, such as "1264.14" (at most 4 decimals)',
+        ),
+        max_length=18,
+        description='An amount of money as a decimal string, e.g. "1264.14"',
+        examples=["1264.14"],
+    ),
+]
+Percent = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern_meaning(
+            r"^[0-9]{1,3}(\.[0-9]{1,6})?$",
+            'must be a percentage written as a string, such as "6.5" (at most 6 decimals)',
+        ),
+        max_length=10,
+        description='A percentage as a decimal string, e.g. "6.5"',
+        examples=["6.5"],
+    ),
+]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}")]
 Cursor = Annotated[
     str,

@@ -52,29 +52,18 @@ class EmploymentStatus(StrEnum):
     OTHER = "other"
 
 
-def _check_money(name: str, value: Decimal, *, positive: bool = False) -> None:
-    if not value.is_finite() or value < 0 or (positive and value == 0) or value > MAX_MONEY:
-        bound = "greater than zero" if positive else "zero or more"
-        raise ValueError(f"{name} must be {bound} and at most 1000000000000")
-
-
-class ApplicationFacts(ApiStruct):
-    """What the applicant states. Amounts are monthly and gross; the term is in payment periods."""
+class ApplicationFacts(msgspec.Struct, rename="camel", frozen=True):
+    """What the applicant states. Amounts are monthly and gross; the term is in payment periods.
+    (The wire form, with amounts as decimal strings, is ``schemas.ApplicationIn``.)"""
 
     monthly_income: Decimal
     housing_payment: Decimal
     other_monthly_debts: Decimal
     employment_status: EmploymentStatus
-    months_employed: Months
+    months_employed: int
     requested_amount: Decimal
-    term_periods: Annotated[int, msgspec.Meta(ge=1, le=1_200)]
-    periods_per_year: Annotated[int, msgspec.Meta(ge=1, le=365)] = 12
-
-    def __post_init__(self) -> None:
-        _check_money("monthlyIncome", self.monthly_income)
-        _check_money("housingPayment", self.housing_payment)
-        _check_money("otherMonthlyDebts", self.other_monthly_debts)
-        _check_money("requestedAmount", self.requested_amount, positive=True)
+    term_periods: int
+    periods_per_year: int = 12
 
 
 class CreditReportFacts(ApiStruct):
@@ -91,7 +80,7 @@ class CreditReportFacts(ApiStruct):
     file_found: bool = True
 
 
-class DerivedFacts(ApiStruct):
+class DerivedFacts(msgspec.Struct, rename="camel", frozen=True):
     """Figures computed before evaluation (percentages to 2 decimals, half-up).
 
     ``newPayment`` is the monthly equivalent of the requested loan's payment as the quote engine prices
@@ -104,14 +93,14 @@ class DerivedFacts(ApiStruct):
     loan_to_income: Decimal
 
 
-class FactSet(ApiStruct):
-    """The stated inputs of one decision (what a test case or a simulation supplies)."""
+class FactSet(msgspec.Struct, frozen=True):
+    """The stated inputs of one decision: what the applicant says and what the bureau reports."""
 
     application: ApplicationFacts
     credit: CreditReportFacts
 
 
-class Facts(ApiStruct):
+class Facts(msgspec.Struct, frozen=True):
     """Everything a model may read."""
 
     application: ApplicationFacts

@@ -9,9 +9,10 @@ import pytest
 from loan_engine.finance.money import currency
 from loan_engine.policy.affordability import payment_at_rate
 from loan_engine.policy.checks import PaymentFor
-from loan_engine.policy.document import PolicyDocument, default_policy
+from loan_engine.policy.document import default_policy
 from loan_engine.policy.engine import CompiledPolicy
 from loan_engine.policy.model import parse_model
+from loan_engine.policy.schemas import PolicyDocument
 
 GRADES = ["A", "B", "C", "D", "E"]
 

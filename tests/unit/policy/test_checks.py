@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -18,10 +19,10 @@ from loan_engine.policy.checks import (
     monotonicity_violations,
     run_cases,
 )
-from loan_engine.policy.document import PolicyDocument
 from loan_engine.policy.engine import CompiledPolicy, Decision
 from loan_engine.policy.facts import ApplicationFacts, CreditReportFacts, EmploymentStatus, FactSet
 from loan_engine.policy.model import parse_model
+from loan_engine.policy.schemas import PolicyDocument
 from tests.unit.policy.conftest import GRADES
 
 
@@ -57,8 +58,8 @@ def test_a_rule_that_declines_high_incomes_is_caught(shipped: PolicyDocument, pa
 
 
 def test_a_failing_case_is_reported_with_what_differs(policy: CompiledPolicy, shipped: PolicyDocument) -> None:
-    case = shipped.test_cases[0]
-    wrong = msgspec.structs.replace(case, expect=Expectation(decision=Decision.DECLINE, grade="A"))
+    case = shipped.cases()[0]
+    wrong = dataclasses.replace(case, expect=Expectation(decision=Decision.DECLINE, grade="A"))
     [result] = run_cases(policy, [wrong], lambda _: Decimal(480))
     assert not result.passed
     assert result.differences == ("decision: expected decline, got approve", "grade: expected A, got B")
@@ -68,7 +69,7 @@ def test_a_case_whose_evaluation_fails_fails(shipped: PolicyDocument) -> None:
     model = copy.deepcopy(shipped.model)
     decide = next(n for n in model["nodes"] if n["name"] == "Decision")
     decide["content"]["expressions"][0]["value"] = "'perhaps'"
-    case = PolicyTestCase(name="any", facts=shipped.test_cases[0].facts, expect=Expectation(decision=Decision.APPROVE))
+    case = PolicyTestCase(name="any", facts=shipped.cases()[0].facts, expect=Expectation(decision=Decision.APPROVE))
     [result] = run_cases(compiled(model), [case], lambda _: Decimal(480))
     assert not result.passed
     assert "approve, refer or decline" in result.differences[0]

@@ -8,9 +8,9 @@ import msgspec
 import pytest
 
 from loan_engine.policy.checks import PaymentFor, evaluate_fact_set, run_cases
-from loan_engine.policy.document import PolicyDocument
 from loan_engine.policy.engine import CompiledPolicy, Decision, PolicyEvaluationError, read_output
 from loan_engine.policy.facts import ApplicationFacts, CreditReportFacts, EmploymentStatus, FactSet, derive
+from loan_engine.policy.schemas import PolicyDocument
 
 
 def applicant(**credit: object) -> FactSet:
@@ -38,7 +38,7 @@ def applicant(**credit: object) -> FactSet:
 def test_every_shipped_test_case_passes(
     policy: CompiledPolicy, shipped: PolicyDocument, payment_for: PaymentFor
 ) -> None:
-    results = run_cases(policy, shipped.test_cases, payment_for)
+    results = run_cases(policy, shipped.cases(), payment_for)
     assert len(results) >= 20
     assert [r.name for r in results if not r.passed] == []
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from loan_engine.policy.document import PolicyDocument
 from loan_engine.policy.model import ModelProblem, PolicyModelError, parse_model
+from loan_engine.policy.schemas import PolicyDocument
 
 
 def problems(document: object) -> list[ModelProblem]:
