@@ -13,11 +13,11 @@ number of currency units (converted to Decimal from the integer, never from a fl
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
 
+import msgspec
 import zen
 
 from loan_engine.policy.facts import MAX_MONEY, Facts, encode_facts
@@ -27,6 +27,7 @@ from loan_engine.policy.reasons import REASONS, Reason, is_known, ranked
 __all__ = ["CompiledPolicy", "Decision", "PolicyDecision", "PolicyEvaluationError"]
 
 _KEY: Final = "policy"
+_MAX_UNITS: Final = int(MAX_MONEY)
 _TRACE: Final[zen.DecisionEvaluateOptions] = {"trace": True}
 MAX_GRADE_LENGTH: Final = 8
 
@@ -46,8 +47,7 @@ _RANK: Final = {Decision.APPROVE: 2, Decision.REFER: 1, Decision.DECLINE: 0}
 _DECISIONS: Final = {d.value: d for d in Decision}
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyDecision:
+class PolicyDecision(msgspec.Struct, frozen=True):
     """What a model decided: at most four ranked reasons, and the engine's trace when asked for."""
 
     decision: Decision
@@ -121,12 +121,14 @@ def read_output(result: object) -> PolicyDecision:
         raise PolicyEvaluationError(f"grade must be a short string, not {grade!r}")
     if decision is Decision.APPROVE and grade is None:
         raise PolicyEvaluationError("an approval must give a risk grade")
-    return PolicyDecision(decision, grade, _max_amount(result.get("maxAmount")), tuple(ranked(codes)))
+    return PolicyDecision(decision, grade, _max_amount(result.get("maxAmount")), ranked(codes))
 
 
 def _max_amount(value: object) -> Decimal | None:
     if value is None:
         return None
+    if type(value) is int and 0 <= value <= _MAX_UNITS:
+        return Decimal(value)
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # noqa: PLR0124 - NaN
         raise PolicyEvaluationError(f"maxAmount must be a number, not {value!r}")
     if value < 0 or value > MAX_MONEY or int(value) != value:

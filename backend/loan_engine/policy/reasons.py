@@ -68,6 +68,8 @@ def is_known(code: object) -> bool:
     return isinstance(code, str) and code in REASONS
 
 
-def ranked(codes: list[str]) -> list[Reason]:
+def ranked(codes: list[str]) -> tuple[Reason, ...]:
     """The first ``MAX_REASONS`` distinct reasons, in the order the model gave them."""
-    return [REASONS[code] for code in dict.fromkeys(codes)][:MAX_REASONS]
+    if not codes:
+        return ()
+    return tuple([REASONS[code] for code in dict.fromkeys(codes)][:MAX_REASONS])
