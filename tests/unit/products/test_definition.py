@@ -30,7 +30,7 @@ def raw() -> dict[str, Any]:
 def definition(changes: dict[str, Any] | None = None) -> ProductDefinition:
     data = raw()
     for path, value in (changes or {}).items():
-        target = data
+        target: Any = data
         *parents, last = path.split(".")
         for part in parents:
             target = target[int(part)] if part.isdigit() else target[part]
