@@ -28,6 +28,8 @@ from loan_engine.finance.kernel import compiled
 from loan_engine.health.controller import HealthController
 from loan_engine.log_config import configure_logging
 from loan_engine.middleware import RequestContextMiddleware
+from loan_engine.policy.controller import AdminPolicyController
+from loan_engine.products.controller import AdminProductsController, ProductsController
 from loan_engine.quotes.controller import QuotesController
 from loan_engine.settings import Settings, get_settings
 from loan_engine.web.static import web_router
@@ -44,6 +46,9 @@ def route_handlers() -> list[ControllerRouterHandler]:
         AdminClientsController,
         AuditController,
         QuotesController,
+        ProductsController,
+        AdminProductsController,
+        AdminPolicyController,
     ]
 
 

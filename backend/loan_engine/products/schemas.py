@@ -3,8 +3,11 @@ so the exact decimal text survives) and checked by ``definition.problems`` befor
 
 from __future__ import annotations
 
+import datetime
+import uuid
+from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 
 import msgspec
 
@@ -17,25 +20,37 @@ from loan_engine.finance.terms import InterestMethod, OddDaysInterest
 __all__ = [
     "AllocationIn",
     "AmountLimits",
+    "Change",
     "DelinquencyIn",
+    "DraftUpdate",
+    "ExampleOut",
     "FeeKind",
     "FeeTreatment",
     "FeesIn",
     "Grade",
     "GradeRates",
     "LateFeeIn",
+    "NewDraft",
     "OriginationFeeIn",
     "OverpaymentRule",
     "PaymentComponent",
     "PricingIn",
+    "Problem",
     "ProductAmortization",
     "ProductCode",
+    "ProductCreate",
     "ProductDefinition",
     "ProductFrequency",
+    "ProductPage",
+    "ProductRead",
+    "PublicProduct",
     "ReturnedPaymentFeeIn",
     "TermBand",
     "TermLimits",
+    "VersionDiff",
+    "VersionRead",
     "VersionStatus",
+    "VersionSummary",
 ]
 
 MAX_GRADES: Final = 26
@@ -208,3 +223,118 @@ class VersionStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     RETIRED = "retired"
+
+
+# --- requests and responses of the product routes ------------------------------------------------
+
+
+class ProductCreate(ApiStruct):
+    """A new product and its first draft version."""
+
+    code: ProductCode
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    currency: Annotated[str, msgspec.Meta(pattern="^[A-Z]{3}$", examples=["USD"])]
+    definition: ProductDefinition
+    description: Annotated[str, msgspec.Meta(max_length=2_000)] = ""
+
+
+class DraftUpdate(ApiStruct):
+    """Replace a draft's definition (and its note saying what changed)."""
+
+    definition: ProductDefinition
+    note: Annotated[str, msgspec.Meta(max_length=2_000)] = ""
+
+
+class NewDraft(ApiStruct):
+    """Start a draft from ``fromVersion`` (default: the latest version)."""
+
+    from_version: Annotated[int, msgspec.Meta(ge=1, le=100_000)] | None = None
+
+
+class Problem(ApiStruct):
+    field: str
+    message: str
+
+
+class VersionSummary(ApiStruct):
+    version: int
+    status: VersionStatus
+    created_at: datetime.datetime
+    published_at: datetime.datetime | None
+    retired_at: datetime.datetime | None
+    note: str
+
+
+class VersionRead(ApiStruct):
+    """A version with its definition; ``problems`` says what stops a draft from being published."""
+
+    product_code: str
+    version: int
+    status: VersionStatus
+    definition: ProductDefinition
+    note: str
+    created_at: datetime.datetime
+    created_by: uuid.UUID | None
+    published_at: datetime.datetime | None
+    retired_at: datetime.datetime | None
+    problems: list[Problem]
+
+
+class ProductRead(ApiStruct):
+    code: str
+    name: str
+    currency: str
+    description: str
+    created_at: datetime.datetime
+    versions: list[VersionSummary]
+
+
+class ProductPage(ApiStruct):
+    items: list[ProductRead]
+    next_cursor: str | None
+
+
+class Change(ApiStruct):
+    """One difference between two versions: a dotted path into the definition, with both values."""
+
+    path: str
+    before: Any
+    after: Any
+
+
+class VersionDiff(ApiStruct):
+    from_version: int
+    to_version: int
+    changes: list[Change]
+
+
+class ExampleOut(ApiStruct):
+    """A representative loan (Reg Z 1026.24(d)), at the costliest grade, and the APR range of all grades."""
+
+    amount: Decimal
+    term_periods: int
+    frequency: str
+    annual_rate: Decimal
+    payment: Decimal
+    apr: Decimal
+    finance_charge: Decimal
+    total_of_payments: Decimal
+    apr_from: Decimal
+    apr_to: Decimal
+
+
+class PublicProduct(ApiStruct):
+    """A product on offer: its published version's limits and a representative example."""
+
+    code: str
+    name: str
+    currency: str
+    description: str
+    version: int
+    amount: AmountLimits
+    term: TermLimits
+    frequencies: list[ProductFrequency]
+    grades: list[str]
+    rate_from: Decimal
+    rate_to: Decimal
+    example: ExampleOut
