@@ -76,7 +76,7 @@ class RequestMeta:
 
 async def record(
     session: AsyncSession,
-    event: AuditEvent,
+    event: AuditEvent | str,
     *,
     actor: Party,
     meta: RequestMeta,
@@ -88,7 +88,7 @@ async def record(
     await repository.append(
         session,
         {
-            "event": event.value,
+            "event": str(event),
             "outcome": outcome.value,
             "actor_type": actor.type,
             "actor_id": actor.id,

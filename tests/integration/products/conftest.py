@@ -10,7 +10,9 @@ import msgspec
 import pytest
 
 from loan_engine.policy.document import default_policy
-from tests.integration.auth.conftest import Account, MakeAccount
+from tests.integration.auth.conftest import Account, MakeAccount, db, make_account
+
+__all__ = ["db", "make_account"]  # the identity tests' fixtures, used here too
 
 
 @pytest.fixture
