@@ -71,7 +71,7 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     ("POST", "/api/admin/clients"): Guarded(ADMIN, 201, json={"name": "Matrix", "scopes": ["loans:read"]}),
     ("POST", "/api/admin/clients/{client_uuid:uuid}/revoke"): Guarded(ADMIN, 404),
     ("GET", "/api/admin/audit"): Guarded(ADMIN | {"client"}, 200),  # clients with the audit:read scope
-    # products and credit policy: the catalog is public, the rest is for admins (the probe's code is not a product code: 422)
+    # products and credit policy: the catalog is public, the rest admins only (the probe's code is invalid: 422)
     ("GET", "/api/products"): Public(200),
     ("GET", "/api/admin/products"): Guarded(ADMIN, 200),
     ("POST", "/api/admin/products"): Guarded(ADMIN, 422, json={}),

@@ -54,6 +54,248 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List products with their versions */
+        get: operations["ApiAdminProductsListProducts"];
+        put?: never;
+        /** Create a product with its first draft version */
+        post: operations["ApiAdminProductsCreateProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product and its versions */
+        get: operations["ApiAdminProductsCodeGetProduct"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed between two versions */
+        get: operations["ApiAdminProductsCodeDiffDiff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/policy/drafts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a new draft copied from a version */
+        post: operations["ApiAdminProductsCodePolicyDraftsNewDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/policy/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The product's credit policy versions */
+        get: operations["ApiAdminProductsCodePolicyVersionsListVersions"];
+        put?: never;
+        /** Create a draft from a policy document (422 naming the node and field of a model that cannot run) */
+        post: operations["ApiAdminProductsCodePolicyVersionsCreateVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/policy/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A version: model, test cases and the facts it reads */
+        get: operations["ApiAdminProductsCodePolicyVersionsGetVersion"];
+        /** Replace a draft's model and test cases */
+        put: operations["ApiAdminProductsCodePolicyVersionsUpdateVersion"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/policy/versions/{version}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Activate a draft (refused with the failing cases and violations listed); retires the active one */
+        post: operations["ApiAdminProductsCodePolicyVersionsActivateActivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/policy/versions/{version}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the test cases and the monotonicity checks (150 sampled applicants) */
+        post: operations["ApiAdminProductsCodePolicyVersionsCheckCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/policy/versions/{version}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire the active version */
+        post: operations["ApiAdminProductsCodePolicyVersionsRetireRetire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/policy/versions/{version}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compare this version's outcomes with the active version's over up to 5,000 fact sets */
+        post: operations["ApiAdminProductsCodePolicyVersionsSimulateSimulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a new draft, copied from a version */
+        post: operations["ApiAdminProductsCodeVersionsNewDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A version, with what stops a draft from being published */
+        get: operations["ApiAdminProductsCodeVersionsGetVersion"];
+        /** Replace a draft's definition */
+        put: operations["ApiAdminProductsCodeVersionsUpdateDraft"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/versions/{version}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft (422 naming the field when it cannot make a valid loan); retires the version on offer */
+        post: operations["ApiAdminProductsCodeVersionsPublishPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/products/{code}/versions/{version}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop offering a published version */
+        post: operations["ApiAdminProductsCodeVersionsRetireRetire"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -150,6 +392,23 @@ export type paths = {
         put?: never;
         /** The APR of any advances and payments by Regulation Z Appendix J (actuarial method) */
         post: operations["ComputeApr"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Products on offer: limits, rate range and a representative example */
+        get: operations["ApiProductsListProducts"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -348,6 +607,58 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /** AllocationIn */
+        AllocationIn: {
+            current: components["schemas"]["PaymentComponent"][];
+            overpayment: components["schemas"]["OverpaymentRule"];
+            pastDue: components["schemas"]["PaymentComponent"][];
+        };
+        /** AmountLimits */
+        AmountLimits: {
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            default: string;
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            max: string;
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            min: string;
+        };
+        /** ApplicationIn */
+        ApplicationIn: {
+            employmentStatus: components["schemas"]["EmploymentStatus"];
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            housingPayment: string;
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            monthlyIncome: string;
+            monthsEmployed: number;
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            otherMonthlyDebts: string;
+            /** @default 12 */
+            periodsPerYear?: number;
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            requestedAmount: string;
+            termPeriods: number;
+        };
         /** AprRequest */
         AprRequest: {
             advances: components["schemas"]["FlowIn"][];
@@ -384,6 +695,26 @@ export type components = {
             items: components["schemas"]["AuditEventRead"][];
             nextBefore: number | null;
         };
+        /** CaseOut */
+        CaseOut: {
+            actual: components["schemas"]["DecisionOut"] | null;
+            differences: string[];
+            name: string;
+            passed: boolean;
+        };
+        /** Change */
+        Change: {
+            after: unknown;
+            before: unknown;
+            path: string;
+        };
+        /** CheckReport */
+        CheckReport: {
+            cases: components["schemas"]["CaseOut"][];
+            passed: boolean;
+            samples: number;
+            violations: components["schemas"]["ViolationOut"][];
+        };
         /** ClientCreate */
         ClientCreate: {
             name: string;
@@ -407,12 +738,90 @@ export type components = {
             revokedAt: string | null;
             scopes: components["schemas"]["Scope"][];
         };
+        /** CreditReportFacts */
+        CreditReportFacts: {
+            delinquencies24m: number;
+            /** @default true */
+            fileFound?: boolean;
+            /** @default false */
+            fraudAlert?: boolean;
+            inquiries6m: number;
+            monthsSinceBankruptcy: number | null;
+            publicRecords: number;
+            revolvingUtilization: number | null;
+            score: number | null;
+            tradelines: number;
+        };
+        /**
+         * DayCount
+         * @description Supported day-count conventions (names as used on the wire).
+         * @default 30/360
+         * @enum {string}
+         */
+        DayCount: "30/360" | "30E/360" | "actual/365" | "actual/360" | "actual/actual";
+        /**
+         * Decision
+         * @enum {string}
+         */
+        Decision: "approve" | "refer" | "decline";
+        /** DecisionOut */
+        DecisionOut: {
+            decision: components["schemas"]["Decision"];
+            grade: string | null;
+            maxAmount: string | null;
+            reasons: components["schemas"]["ReasonOut"][];
+        };
+        /** DelinquencyIn */
+        DelinquencyIn: {
+            chargeOffDays: number;
+            nonAccrualDays: number;
+        };
         /** DisclosureOut */
         DisclosureOut: {
             amountFinanced: string;
             apr: string;
             financeCharge: string;
             totalOfPayments: string;
+        };
+        /** DraftUpdate */
+        DraftUpdate: {
+            definition: components["schemas"]["ProductDefinition"];
+            /** @default  */
+            note?: string;
+        };
+        /**
+         * EmploymentStatus
+         * @enum {string}
+         */
+        EmploymentStatus: "employed" | "self-employed" | "retired" | "student" | "unemployed" | "other";
+        /** ExampleOut */
+        ExampleOut: {
+            amount: string;
+            annualRate: string;
+            apr: string;
+            aprFrom: string;
+            aprTo: string;
+            financeCharge: string;
+            frequency: string;
+            payment: string;
+            termPeriods: number;
+            totalOfPayments: string;
+        };
+        /** ExpectationIn */
+        ExpectationIn: {
+            decision: components["schemas"]["Decision"];
+            grade?: string | null;
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            maxAmount?: string | null;
+            reasons?: string[] | null;
+        };
+        /** FactSetIn */
+        FactSetIn: {
+            application: components["schemas"]["ApplicationIn"];
+            credit: components["schemas"]["CreditReportFacts"];
         };
         /** FeeIn */
         FeeIn: {
@@ -425,6 +834,23 @@ export type components = {
             financed?: boolean;
             name: string;
         };
+        /**
+         * FeeKind
+         * @enum {string}
+         */
+        FeeKind: "flat" | "percent";
+        /** FeesIn */
+        FeesIn: {
+            late?: components["schemas"]["LateFeeIn"] | null;
+            origination?: components["schemas"]["OriginationFeeIn"] | null;
+            returnedPayment?: components["schemas"]["ReturnedPaymentFeeIn"] | null;
+        };
+        /**
+         * FeeTreatment
+         * @description Financed: added to the loan amount. Deducted: withheld from the amount paid out.
+         * @enum {string}
+         */
+        FeeTreatment: "financed" | "deducted";
         /** FlowIn */
         FlowIn: {
             /**
@@ -448,6 +874,39 @@ export type components = {
             kind: "advance" | "payment";
             periods: number;
         };
+        /** GradeRates */
+        GradeRates: {
+            /** @example A */
+            grade: string;
+            rates: string[];
+        };
+        /**
+         * InterestMethod
+         * @description How a period's interest is computed: rate/periods-per-year, or by days under a day count.
+         * @default periodic
+         * @enum {string}
+         */
+        InterestMethod: "periodic" | "daily";
+        /** LateFeeIn */
+        LateFeeIn: {
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            amount?: string | null;
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            cap?: string | null;
+            graceDays: number;
+            kind: components["schemas"]["FeeKind"];
+            /**
+             * @description A percentage as a decimal string, e.g. "6.5"
+             * @example 6.5
+             */
+            percent?: string | null;
+        };
         /** Live */
         Live: {
             status: string;
@@ -461,11 +920,214 @@ export type components = {
             email: string;
             password: string;
         };
+        /** NewDraft */
+        NewDraft: {
+            fromVersion?: number | null;
+        };
+        /** NewPolicyDraft */
+        NewPolicyDraft: {
+            fromVersion?: number | null;
+        };
+        /**
+         * OddDaysInterest
+         * @description Where interest for the odd days before the first regular period goes.
+         * @default first-installment
+         * @enum {string}
+         */
+        OddDaysInterest: "first-installment" | "prepaid";
+        /** OriginationFeeIn */
+        OriginationFeeIn: {
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            amount?: string | null;
+            /** @default true */
+            financeCharge?: boolean;
+            kind: components["schemas"]["FeeKind"];
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            max?: string | null;
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            min?: string | null;
+            /**
+             * @description A percentage as a decimal string, e.g. "6.5"
+             * @example 6.5
+             */
+            percent?: string | null;
+            treatment: components["schemas"]["FeeTreatment"];
+        };
+        /**
+         * OverpaymentRule
+         * @description What money beyond what is due does: shorten the loan, or lower the installments.
+         * @enum {string}
+         */
+        OverpaymentRule: "reduce-term" | "reduce-payment";
         /** PasswordChangeRequest */
         PasswordChangeRequest: {
             currentPassword: string;
             /** @description At least 12 characters and not easily guessed (zxcvbn score 3 or more) */
             newPassword: string;
+        };
+        /**
+         * PaymentComponent
+         * @enum {string}
+         */
+        PaymentComponent: "fees" | "interest" | "principal";
+        /** PolicyDocument */
+        PolicyDocument: {
+            /** @default  */
+            description?: string;
+            model: {
+                [key: string]: unknown;
+            };
+            name: string;
+            testCases?: components["schemas"]["PolicyTestCaseIn"][];
+        };
+        /**
+         * PolicyStatus
+         * @enum {string}
+         */
+        PolicyStatus: "draft" | "active" | "retired";
+        /** PolicyTestCaseIn */
+        PolicyTestCaseIn: {
+            expect: components["schemas"]["ExpectationIn"];
+            facts: components["schemas"]["FactSetIn"];
+            name: string;
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            newPayment?: string | null;
+        };
+        /** PolicyVersionRead */
+        PolicyVersionRead: {
+            activatedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            model: {
+                [key: string]: unknown;
+            };
+            name: string;
+            productCode: string;
+            reads: string[];
+            retiredAt: string | null;
+            status: components["schemas"]["PolicyStatus"];
+            testCases: components["schemas"]["PolicyTestCaseIn"][];
+            version: number;
+        };
+        /** PolicyVersionSummary */
+        PolicyVersionSummary: {
+            activatedAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            name: string;
+            retiredAt: string | null;
+            status: components["schemas"]["PolicyStatus"];
+            version: number;
+        };
+        /** PricingIn */
+        PricingIn: {
+            /**
+             * @description A percentage as a decimal string, e.g. "6.5"
+             * @example 6.5
+             */
+            ceiling: string;
+            /**
+             * @description A percentage as a decimal string, e.g. "6.5"
+             * @example 6.5
+             */
+            floor: string;
+            grades: string[];
+            grid: components["schemas"]["GradeRates"][];
+            termBands?: components["schemas"]["TermBand"][];
+        };
+        /** Problem */
+        Problem: {
+            field: string;
+            message: string;
+        };
+        /**
+         * ProductAmortization
+         * @description How a product's loans repay principal (balloon loans are priced by quote, not yet by product).
+         * @default level-payment
+         * @enum {string}
+         */
+        ProductAmortization: "level-payment" | "level-principal" | "interest-only";
+        /** ProductCreate */
+        ProductCreate: {
+            /** @example PERSONAL */
+            code: string;
+            /** @example USD */
+            currency: string;
+            definition: components["schemas"]["ProductDefinition"];
+            /** @default  */
+            description?: string;
+            name: string;
+        };
+        /** ProductDefinition */
+        ProductDefinition: {
+            allocation: components["schemas"]["AllocationIn"];
+            amortization?: components["schemas"]["ProductAmortization"];
+            amount: components["schemas"]["AmountLimits"];
+            dayCount?: components["schemas"]["DayCount"];
+            delinquency: components["schemas"]["DelinquencyIn"];
+            fees?: components["schemas"]["FeesIn"];
+            frequencies: components["schemas"]["ProductFrequency"][];
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            installmentMultiple?: string | null;
+            interestMethod?: components["schemas"]["InterestMethod"];
+            oddDaysInterest?: components["schemas"]["OddDaysInterest"];
+            /** @default 30 */
+            offerValidityDays?: number;
+            pricing: components["schemas"]["PricingIn"];
+            roundingMode?: components["schemas"]["RoundingMode"];
+            term: components["schemas"]["TermLimits"];
+        };
+        /**
+         * ProductFrequency
+         * @description The payment frequencies a product may offer.
+         * @enum {string}
+         */
+        ProductFrequency: "weekly" | "biweekly" | "semimonthly" | "monthly" | "quarterly" | "semiannual" | "annual";
+        /** ProductPage */
+        ProductPage: {
+            items: components["schemas"]["ProductRead"][];
+            nextCursor: string | null;
+        };
+        /** ProductRead */
+        ProductRead: {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            currency: string;
+            description: string;
+            name: string;
+            versions: components["schemas"]["VersionSummary"][];
+        };
+        /** PublicProduct */
+        PublicProduct: {
+            amount: components["schemas"]["AmountLimits"];
+            code: string;
+            currency: string;
+            description: string;
+            example: components["schemas"]["ExampleOut"];
+            frequencies: components["schemas"]["ProductFrequency"][];
+            grades: string[];
+            name: string;
+            rateFrom: string;
+            rateTo: string;
+            term: components["schemas"]["TermLimits"];
+            version: number;
         };
         /** QuoteRequest */
         QuoteRequest: {
@@ -544,6 +1206,11 @@ export type components = {
             schedule: components["schemas"]["Row"][];
             totals: components["schemas"]["Totals"];
         };
+        /** ReasonOut */
+        ReasonOut: {
+            code: string;
+            text: string;
+        };
         /** RegisterRequest */
         RegisterRequest: {
             displayName: string;
@@ -555,6 +1222,14 @@ export type components = {
             /** @description At least 12 characters and not easily guessed (zxcvbn score 3 or more) */
             password: string;
         };
+        /** ReturnedPaymentFeeIn */
+        ReturnedPaymentFeeIn: {
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            amount: string;
+        };
         /**
          * Role
          * @description A person's role. Roles are additive; each route names the roles it admits.
@@ -565,6 +1240,13 @@ export type components = {
         RolesUpdate: {
             roles: components["schemas"]["Role"][];
         };
+        /**
+         * RoundingMode
+         * @description Rounding modes by name; every rounding in Loan Engine names one of these.
+         * @default half-up
+         * @enum {string}
+         */
+        RoundingMode: "half-even" | "half-up" | "down" | "up";
         /** Row */
         Row: {
             balance: string;
@@ -593,6 +1275,39 @@ export type components = {
             tokenType?: "Bearer";
             user: components["schemas"]["UserRead"];
         };
+        /** SimulationReport */
+        SimulationReport: {
+            better: number;
+            changed: number;
+            evaluated: number;
+            sample: components["schemas"]["SimulationSample"][];
+            transitions: components["schemas"]["Transition"][];
+            worse: number;
+        };
+        /** SimulationRequest */
+        SimulationRequest: {
+            factSets: components["schemas"]["FactSetIn"][];
+        };
+        /** SimulationSample */
+        SimulationSample: {
+            after: components["schemas"]["DecisionOut"];
+            before: components["schemas"]["DecisionOut"] | null;
+            index: number;
+        };
+        /** TermBand */
+        TermBand: {
+            /** @description A term in months */
+            upToMonths: number;
+        };
+        /** TermLimits */
+        TermLimits: {
+            /** @description A term in months */
+            defaultMonths: number;
+            /** @description A term in months */
+            maxMonths: number;
+            /** @description A term in months */
+            minMonths: number;
+        };
         /** TokenForm */
         TokenForm: {
             client_id?: string | null;
@@ -617,6 +1332,12 @@ export type components = {
             interest: string;
             payments: string;
             principal: string;
+        };
+        /** Transition */
+        Transition: {
+            after: components["schemas"]["Decision"];
+            before: components["schemas"]["Decision"] | null;
+            count: number;
         };
         /** UnitPeriodIn */
         UnitPeriodIn: {
@@ -654,6 +1375,49 @@ export type components = {
          * @enum {string}
          */
         UserStatus: "active" | "disabled";
+        /** VersionDiff */
+        VersionDiff: {
+            changes: components["schemas"]["Change"][];
+            fromVersion: number;
+            toVersion: number;
+        };
+        /** VersionRead */
+        VersionRead: {
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string | null;
+            definition: components["schemas"]["ProductDefinition"];
+            note: string;
+            problems: components["schemas"]["Problem"][];
+            productCode: string;
+            publishedAt: string | null;
+            retiredAt: string | null;
+            status: components["schemas"]["VersionStatus"];
+            version: number;
+        };
+        /**
+         * VersionStatus
+         * @enum {string}
+         */
+        VersionStatus: "draft" | "published" | "retired";
+        /** VersionSummary */
+        VersionSummary: {
+            /** Format: date-time */
+            createdAt: string;
+            note: string;
+            publishedAt: string | null;
+            retiredAt: string | null;
+            status: components["schemas"]["VersionStatus"];
+            version: number;
+        };
+        /** ViolationOut */
+        ViolationOut: {
+            after: components["schemas"]["FactSetIn"];
+            before: components["schemas"]["FactSetIn"];
+            outcomeAfter: components["schemas"]["DecisionOut"];
+            outcomeBefore: components["schemas"]["DecisionOut"];
+            rule: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -805,6 +1569,738 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClientRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsListProducts: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCreateProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodeGetProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodeDiffDiff: {
+        parameters: {
+            query: {
+                from: number;
+                to: number;
+            };
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionDiff"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodePolicyDraftsNewDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewPolicyDraft"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodePolicyVersionsListVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionSummary"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodePolicyVersionsCreateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyDocument"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodePolicyVersionsGetVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+                /** @description The policy version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodePolicyVersionsUpdateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+                /** @description The policy version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyDocument"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodePolicyVersionsActivateActivate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+                /** @description The policy version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodePolicyVersionsCheckCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+                /** @description The policy version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckReport"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodePolicyVersionsRetireRetire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+                /** @description The policy version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyVersionRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodePolicyVersionsSimulateSimulate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+                /** @description The policy version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulationRequest"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulationReport"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodeVersionsNewDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDraft"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodeVersionsGetVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+                /** @description The version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodeVersionsUpdateDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+                /** @description The version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DraftUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodeVersionsPublishPublish: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+                /** @description The version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminProductsCodeVersionsRetireRetire: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+                /** @description The version number */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionRead"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -1053,6 +2549,26 @@ export interface operations {
                         } | unknown[];
                         status_code: number;
                     };
+                };
+            };
+        };
+    };
+    ApiProductsListProducts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicProduct"][];
                 };
             };
         };
