@@ -286,7 +286,7 @@ def test_invalid_flows_name_the_field(advances: list[Flow], payments: list[Flow]
 def test_payment_before_the_first_advance_is_rejected() -> None:
     with pytest.raises(FinanceInputError) as info:
         apr_from_dates([DatedFlow(D(100), date(2024, 2, 1))], [DatedFlow(D(110), date(2024, 1, 1))])
-    assert info.value.field == "payments.0.date"
+    assert info.value.field == "payments.0.on"
 
 
 def test_tolerance_is_an_eighth_point_regular_and_a_quarter_irregular() -> None:
