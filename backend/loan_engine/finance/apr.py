@@ -48,11 +48,12 @@ __all__ = [
 ]
 
 MAX_FLOWS: Final = 2400
-# The most work one APR may take: evaluations of one term of the equation (one stream of equal flows at
-# one rate), summed over every iteration of the solver. Newton's method from the float starting point
-# needs a handful of iterations even over MAX_FLOWS distinct flows (about 10 x 2,400); bisection, the
-# fallback when Newton fails, needs about 110 and so fits only small inputs (up to about 450 streams).
-MAX_TERM_EVALUATIONS: Final = 50_000
+# The most work one APR may take: evaluations of one term of the equation in Decimal (one stream of equal
+# flows at one rate), summed over every iteration of the solver. From the float starting point (at most 30
+# float iterations, about a tenth of the cost each) Newton's method needs one or two Decimal iterations,
+# and at most about ten from a poor start, even over MAX_FLOWS distinct flows; bisection, the fallback when
+# Newton fails, needs about 110 iterations and so fits only small inputs (up to about 270 streams).
+MAX_TERM_EVALUATIONS: Final = 30_000
 _PREC: Final = 38  # two libmpdec words
 _CTX: Final = finance_context(_PREC)
 _ZERO: Final = Decimal(0)
@@ -438,16 +439,14 @@ def _float_guess(equation: _Equation, guess: Decimal) -> Decimal:
 
     Only the starting point: the Decimal iteration that follows decides every digit of the
     result, so a poor float guess costs iterations, never accuracy. Returns ``guess`` unchanged
-    when the float iteration misbehaves. Float terms are charged to the budget like Decimal ones.
+    when the float iteration misbehaves. At most 30 iterations, so at most 30 * MAX_FLOWS float terms.
     """
     # One list: payments count positive and advances negative, so one pass gives the equation's value.
     flows = [(float(s.amount), s.periods, float(s.fraction), s.count) for s in equation.payments]
     flows += [(-float(s.amount), s.periods, float(s.fraction), s.count) for s in equation.advances]
-    budget = equation.budget
     i = float(guess)
     try:
         for _ in range(30):
-            budget.spend(len(flows))
             value, slope = _float_value(flows, i)
             if slope >= 0:
                 return guess
@@ -458,7 +457,6 @@ def _float_guess(equation: _Equation, guess: Decimal) -> Decimal:
             # Quadratic convergence: after a step this small the error is far below float's resolution,
             # and one more step settles its last digits (waiting for a step of 1e-15 meets rounding noise).
             if abs(step) <= 1e-12 * i:
-                budget.spend(len(flows))
                 value, slope = _float_value(flows, i)
                 i -= value / slope
                 return Decimal(repr(i)) if 0 < i < float(_MAX_UNIT_RATE) else guess

@@ -244,45 +244,37 @@ class Money:
         """The sum of ``amounts``, all in ``cur`` (zero when there are none)."""
         return sum(amounts, cls.zero(cur))
 
-    def _same_currency(self, other: Money) -> Currency:
+    def _same_currency(self, other: object) -> Currency:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
         if other.currency != self.currency:
             raise CurrencyMismatchError(self.currency.code, other.currency.code)
         return self.currency
 
-    def __add__(self, other: object) -> Money:
-        if not isinstance(other, Money):
-            return NotImplemented
-        return Money(_EXACT.add(self.amount, other.amount), self._same_currency(other))
+    def __add__(self, other: Money) -> Money:
+        cur = self._same_currency(other)
+        return Money(_EXACT.add(self.amount, other.amount), cur)
 
-    def __sub__(self, other: object) -> Money:
-        if not isinstance(other, Money):
-            return NotImplemented
-        return Money(_EXACT.subtract(self.amount, other.amount), self._same_currency(other))
+    def __sub__(self, other: Money) -> Money:
+        cur = self._same_currency(other)
+        return Money(_EXACT.subtract(self.amount, other.amount), cur)
 
     def __neg__(self) -> Money:
         return Money(_EXACT.minus(self.amount), self.currency)
 
-    def __lt__(self, other: object) -> bool:
-        if not isinstance(other, Money):
-            return NotImplemented
+    def __lt__(self, other: Money) -> bool:
         self._same_currency(other)
         return self.amount < other.amount
 
-    def __le__(self, other: object) -> bool:
-        if not isinstance(other, Money):
-            return NotImplemented
+    def __le__(self, other: Money) -> bool:
         self._same_currency(other)
         return self.amount <= other.amount
 
-    def __gt__(self, other: object) -> bool:
-        if not isinstance(other, Money):
-            return NotImplemented
+    def __gt__(self, other: Money) -> bool:
         self._same_currency(other)
         return self.amount > other.amount
 
-    def __ge__(self, other: object) -> bool:
-        if not isinstance(other, Money):
-            return NotImplemented
+    def __ge__(self, other: Money) -> bool:
         self._same_currency(other)
         return self.amount >= other.amount
 

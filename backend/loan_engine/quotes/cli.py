@@ -1,9 +1,9 @@
 """`loan-engine quote …` and `loan-engine apr -`: the pricing API on the command line.
 
 Both go through ``loan_engine.quotes.service``, the code path of POST /api/quotes and /api/apr. A bad
-option is a usage error (exit 2, click's one-line "Invalid value for '--rate': …"), never a traceback:
-options are parsed by click types (decimals, frequencies, the finance enums), and what only the request
-schema or the loan math can refuse is reported against the option it came from.
+option is a usage error: one line on stderr ("Error: Invalid value for '--rate': …") and exit code 2,
+never a traceback. Options are parsed by click types (decimals, frequencies, the finance enums), and
+what only the request schema or the loan math can refuse is reported against the option it came from.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class DecimalType(StrParam):
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
-            self.fail(f"{value!r} is not a decimal number (write 6.5, not 6,5)", param, ctx)
+            self.fail(f"{value!r} is not a decimal number; write 6.5, not 6,5", param, ctx)
         if not number.is_finite():
             self.fail(f"{value!r} is not a finite number", param, ctx)
         return format(number, "f")
@@ -104,6 +104,31 @@ class FeeType(FeeParam):
             "financed": "financed" in flags,
             "financeCharge": "not-finance-charge" not in flags,
         }
+
+
+class UsageLine(click.ClickException):
+    """A usage error shown as one line ("Error: ..."), exit code 2."""
+
+    exit_code = EXIT_INVALID
+
+
+class OneLineUsage(click.Command):
+    """A command whose usage errors are one line instead of click's block (usage, hint, error)."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise self._one_line(exc) from None
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise self._one_line(exc) from None
+
+    def _one_line(self, exc: click.UsageError) -> UsageLine:
+        return UsageLine(f"{exc.format_message()} (see: loan-engine {self.name} --help)")
 
 
 def _choice(kind: type[StrEnum]) -> click.Choice[str]:
@@ -194,7 +219,7 @@ def _request_from_flags(options: dict[str, Any]) -> QuoteRequest:
         raise _usage_error(_request_error(exc).errors[0]) from None
 
 
-@click.command("quote")
+@click.command("quote", cls=OneLineUsage)
 @click.argument("source", type=click.File("rb"), required=False)
 @click.option("--principal", type=DecimalType(), help="Amount lent, e.g. 250000.")
 @click.option("--rate", type=DecimalType(), help="Annual rate in percent, e.g. 6.5.")
@@ -248,7 +273,7 @@ def quote(source: IO[bytes] | None, output: str | None, **options: Any) -> None:
         click.echo(_table(response))
 
 
-@click.command("apr")
+@click.command("apr", cls=OneLineUsage)
 @click.argument("source", type=click.File("rb"))
 def apr(source: IO[bytes]) -> None:
     """`loan-engine apr -`: read the POST /api/apr JSON on stdin, print the response JSON."""

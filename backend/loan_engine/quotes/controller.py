@@ -33,9 +33,9 @@ QUOTE_BOUNDS = (
 APR_BOUNDS = (
     f"Bounds: at most {MAX_FLOWS:,} flows (advances and payments together). The solver evaluates the "
     f"equation's terms at most {MAX_TERM_EVALUATIONS:,} times in all (flows x iterations; a run of equal "
-    f"payments one period apart counts as one flow): Newton's method needs a handful of iterations even over "
-    f"{MAX_FLOWS:,} distinct flows, and its bisection fallback about 110, so only small inputs may need it. A "
-    "request that would need more is answered 422 with problem type "
+    "payments one period apart counts as one flow): Newton's method needs one or two iterations from its "
+    f"starting point even over {MAX_FLOWS:,} distinct flows, its bisection fallback about 110, so only small "
+    "inputs can afford the fallback. A request that would need more is answered 422 with problem type "
     "`urn:loan-engine:problem:work-limit-exceeded`. More than "
     f"{APR_INLINE_WORK} flows are computed in a worker thread."
 )

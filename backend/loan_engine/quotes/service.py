@@ -26,7 +26,7 @@ from loan_engine.finance.apr import (
     apr_from_dates,
     apr_from_flows,
 )
-from loan_engine.finance.calendar import parse_frequency
+from loan_engine.finance.calendar import FrequencyName, parse_frequency
 from loan_engine.finance.disclosure import Disclosure, disclose
 from loan_engine.finance.errors import FinanceInputError, WorkLimitError
 from loan_engine.finance.money import Money, currency
@@ -111,12 +111,20 @@ def price(request: QuoteRequest, today: date) -> tuple[Schedule, Disclosure]:
 
 
 def quote_work(request: QuoteRequest) -> int:
-    """Rough cost of a quote in installment-steps, before computing anything: each installment of the
-    term (and of a balloon's amortization term), twice over with daily interest (a day count per period)."""
-    periods = request.term_periods
-    if request.amortization is Amortization.BALLOON and request.amortization_term is not None:
-        periods += request.amortization_term
-    return periods * (2 if request.interest_method is InterestMethod.DAILY else 1)
+    """Rough cost of a quote in steps of the schedule loop (about one installment of a level loan), before
+    computing anything: one per installment; with daily interest one more per period (a day count each,
+    over a balloon's longer amortization term too); and, where the APR must value installments one by one
+    instead of as one run of equal payments, four more (level principal: every installment differs) or
+    eight more (semimonthly: each installment is placed by its date)."""
+    term = request.term_periods
+    steps = term
+    if request.interest_method is InterestMethod.DAILY:
+        steps += request.amortization_term or term
+    if request.amortization is Amortization.LEVEL_PRINCIPAL:
+        steps += 4 * term
+    if request.frequency == FrequencyName.SEMIMONTHLY:
+        steps += 8 * term
+    return steps
 
 
 def quote(request: QuoteRequest, today: date) -> QuoteResponse:

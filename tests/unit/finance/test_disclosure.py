@@ -95,3 +95,37 @@ def test_installment_runs_are_found_by_value_even_when_not_contiguous() -> None:
     # Equal values in separate objects form one run; a value that comes back starts a new one.
     assert runs((a, D("10.00"), b, a, D(0), a)) == [(0, 2), (2, 1), (3, 1), (4, 1), (5, 1)]
     assert runs((a,)) == [(0, 1)]
+
+
+ORIGINATION = Fee("origination", D(3000))
+
+
+def test_a_fee_that_is_not_a_finance_charge_paid_at_closing_changes_nothing_in_the_box() -> None:
+    # Reg Z 1026.4(c)(7): an appraisal fee on a real-estate loan is not a finance charge.
+    appraisal = Fee("appraisal", D(500), finance_charge=False)
+    box = disclose(build_schedule(loan(fees=(ORIGINATION, appraisal))))
+    assert box == disclose(build_schedule(loan(fees=(ORIGINATION,))))
+    assert box.amount_financed == usd(247000)
+    assert box.finance_charge == usd("321861.58")
+    assert box.apr.quantize(D("0.0001")) == D("6.6164")
+
+
+def test_a_financed_fee_that_is_not_a_finance_charge_is_lent_but_not_charged() -> None:
+    # Worked example of docs/LOAN_MATH.md §6: the appraisal is added to the loan (250,500 repaid by
+    # 359 x 1,583.33 + 1,583.88 = 569,999.35) and to the amount financed (1026.18(b)(2)); only the
+    # origination fee is a prepaid finance charge.
+    appraisal = Fee("appraisal", D(500), financed=True, finance_charge=False)
+    schedule = build_schedule(loan(fees=(ORIGINATION, appraisal)))
+    box = disclose(schedule)
+    assert schedule.total_principal == usd(250500)
+    assert schedule.regular_payment == usd("1583.33")
+    assert box.total_of_payments == usd("569999.35")
+    assert box.prepaid_finance_charge == usd(3000)
+    assert box.amount_financed == usd(247500)  # 250,500 - 3,000
+    assert box.finance_charge == usd("322499.35")  # interest 319,499.35 + origination 3,000
+    assert box.apr.quantize(D("0.0001")) == D("6.6162")
+    # The same appraisal as a finance charge: the amount financed falls by it and the APR rises.
+    charged = disclose(build_schedule(loan(fees=(ORIGINATION, Fee("appraisal", D(500), financed=True)))))
+    assert charged.amount_financed == usd(247000)
+    assert charged.finance_charge == usd("322999.35")
+    assert charged.apr.quantize(D("0.0001")) == D("6.6358")
