@@ -20,15 +20,16 @@ CSV = "text/csv"
 AnyRequest = Request[Any, Any, State]
 
 # Above these estimates (service.quote_work, service.apr_work) the math runs in a worker thread. A quote of
-# 480 installment-steps (a 40-year monthly loan) computes in under a millisecond; an APR's cost grows with
+# 480 steps (a 40-year monthly level-payment loan) computes in about a millisecond; an APR's cost grows with
 # its distinct flows and iterations, so only small ones stay on the loop.
 QUOTE_INLINE_WORK: Final = 480
 APR_INLINE_WORK: Final = 32
 
 QUOTE_BOUNDS = (
     f"Bounds: at most {MAX_TERM:,} installments (and a balloon's amortization term at most {MAX_TERM:,}) and "
-    f"{MAX_FEES} fees. A quote of more than {QUOTE_INLINE_WORK} installment-steps (installments, counted twice "
-    "with daily interest) is computed in a worker thread, so the server keeps answering other requests."
+    f"{MAX_FEES} fees. A quote estimated at more than {QUOTE_INLINE_WORK} steps of the schedule loop (one per "
+    "installment; more with daily interest, level principal or semimonthly payments) is computed in a worker "
+    "thread, so the server keeps answering other requests."
 )
 APR_BOUNDS = (
     f"Bounds: at most {MAX_FLOWS:,} flows (advances and payments together). The solver evaluates the "

@@ -148,7 +148,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** The APR of any advances and payments by Regulation Z Appendix J (actuarial method) */
+        /**
+         * The APR of any advances and payments by Regulation Z Appendix J (actuarial method)
+         * @description Bounds: at most 2,400 flows (advances and payments together). The solver evaluates the equation's terms at most 30,000 times in all (flows x iterations; a run of equal payments one period apart counts as one flow): Newton's method needs one or two iterations from its starting point even over 2,400 distinct flows, its bisection fallback about 110, so only small inputs can afford the fallback. A request that would need more is answered 422 with problem type `urn:loan-engine:problem:work-limit-exceeded`. More than 32 flows are computed in a worker thread.
+         */
         post: operations["ComputeApr"];
         delete?: never;
         options?: never;
@@ -168,6 +171,8 @@ export type paths = {
         /**
          * Price a loan: schedule, totals and the Truth-in-Lending figures (APR by Reg Z App. J)
          * @description Send `Accept: text/csv` to receive the schedule as CSV instead.
+         *
+         *     Bounds: at most 1,200 installments (and a balloon's amortization term at most 1,200) and 20 fees. A quote estimated at more than 480 steps of the schedule loop (one per installment; more with daily interest, level principal or semimonthly payments) is computed in a worker thread, so the server keeps answering other requests.
          */
         post: operations["CreateQuote"];
         delete?: never;
@@ -348,6 +353,13 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /**
+         * Amortization
+         * @description How principal is repaid.
+         * @default level-payment
+         * @enum {string}
+         */
+        Amortization: "level-payment" | "level-principal" | "interest-only" | "balloon";
         /** AprRequest */
         AprRequest: {
             advances: components["schemas"]["FlowIn"][];
@@ -407,6 +419,13 @@ export type components = {
             revokedAt: string | null;
             scopes: components["schemas"]["Scope"][];
         };
+        /**
+         * DayCount
+         * @description Supported day-count conventions (names as used on the wire).
+         * @default 30/360
+         * @enum {string}
+         */
+        DayCount: "30/360" | "30E/360" | "actual/365" | "actual/360" | "actual/actual";
         /** DisclosureOut */
         DisclosureOut: {
             amountFinanced: string;
@@ -421,6 +440,8 @@ export type components = {
              * @example 250000
              */
             amount: string;
+            /** @default true */
+            financeCharge?: boolean;
             /** @default false */
             financed?: boolean;
             name: string;
@@ -448,6 +469,13 @@ export type components = {
             kind: "advance" | "payment";
             periods: number;
         };
+        /**
+         * InterestMethod
+         * @description How a period's interest is computed: rate/periods-per-year, or by days under a day count.
+         * @default periodic
+         * @enum {string}
+         */
+        InterestMethod: "periodic" | "daily";
         /** Live */
         Live: {
             status: string;
@@ -461,6 +489,13 @@ export type components = {
             email: string;
             password: string;
         };
+        /**
+         * OddDaysInterest
+         * @description Where interest for the odd days before the first regular period goes.
+         * @default first-installment
+         * @enum {string}
+         */
+        OddDaysInterest: "first-installment" | "prepaid";
         /** PasswordChangeRequest */
         PasswordChangeRequest: {
             currentPassword: string;
@@ -469,11 +504,7 @@ export type components = {
         };
         /** QuoteRequest */
         QuoteRequest: {
-            /**
-             * @default level-payment
-             * @enum {string}
-             */
-            amortization?: "level-payment" | "level-principal" | "interest-only" | "balloon";
+            amortization?: components["schemas"]["Amortization"];
             amortizationTerm?: number | null;
             /**
              * @description Annual rate in percent, 0 to 100, at most 8 decimals
@@ -490,11 +521,7 @@ export type components = {
              * @example USD
              */
             currency?: string;
-            /**
-             * @default 30/360
-             * @enum {string}
-             */
-            dayCount?: "30/360" | "30E/360" | "actual/365" | "actual/360" | "actual/actual";
+            dayCount?: components["schemas"]["DayCount"];
             fees?: components["schemas"]["FeeIn"][];
             firstPaymentDate?: string | null;
             /**
@@ -508,26 +535,14 @@ export type components = {
              * @example 250000
              */
             installmentMultiple?: string | null;
-            /**
-             * @default periodic
-             * @enum {string}
-             */
-            interestMethod?: "periodic" | "daily";
-            /**
-             * @default first-installment
-             * @enum {string}
-             */
-            oddDaysInterest?: "first-installment" | "prepaid";
+            interestMethod?: components["schemas"]["InterestMethod"];
+            oddDaysInterest?: components["schemas"]["OddDaysInterest"];
             /**
              * @description A decimal number as a string, e.g. "1264.14"
              * @example 250000
              */
             principal: string;
-            /**
-             * @default half-up
-             * @enum {string}
-             */
-            roundingMode?: "half-even" | "half-up" | "down" | "up";
+            roundingMode?: components["schemas"]["RoundingMode"];
             startDate?: string | null;
             /**
              * @description Number of installments, 1 to 1200
@@ -565,6 +580,13 @@ export type components = {
         RolesUpdate: {
             roles: components["schemas"]["Role"][];
         };
+        /**
+         * RoundingMode
+         * @description Rounding modes by name; every rounding in Loan Engine names one of these.
+         * @default half-up
+         * @enum {string}
+         */
+        RoundingMode: "half-even" | "half-up" | "down" | "up";
         /** Row */
         Row: {
             balance: string;
@@ -618,17 +640,22 @@ export type components = {
             payments: string;
             principal: string;
         };
+        /**
+         * Unit
+         * @description Standard intervals of time (Appendix J (b)(3)(iii)), plus a run of days.
+         * @enum {string}
+         */
+        Unit: "day" | "week" | "semimonth" | "month" | "year";
         /** UnitPeriodIn */
         UnitPeriodIn: {
             /** @default 1 */
             count?: number;
-            /** @enum {string} */
-            unit: "day" | "week" | "semimonth" | "month" | "year";
+            unit: components["schemas"]["Unit"];
         };
         /** UnitPeriodOut */
         UnitPeriodOut: {
             count: number;
-            unit: string;
+            unit: components["schemas"]["Unit"];
         };
         /** UserPage */
         UserPage: {
