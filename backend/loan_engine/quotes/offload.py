@@ -27,7 +27,7 @@ __all__ = ["MAX_THREADS", "run_math"]
 
 T = TypeVar("T")
 
-MAX_THREADS: Final = 2
+MAX_THREADS: Final = 1
 
 # One limiter per event loop (tests run several loops; a worker runs one).
 _limiter: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
