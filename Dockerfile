@@ -51,22 +51,11 @@ RUN find /opt/venv -name '*.so' -not -path '*.libs/*' -exec strip --strip-unneed
 # a code change makes a layer of a few hundred KB instead of a new copy of the whole venv.
 FROM deps AS app
 ARG PIP_CERT
-ARG DEBIAN_FRONTEND=noninteractive
-# A C compiler for the quote kernel (backend/loan_engine/finance/_kernel.c), in this throwaway stage only;
-# python3-dev only where the base's Python has no headers (Debian's; the python:*-slim images have them).
-# hadolint ignore=DL3008,SC2086
-RUN include="$(python3 -c 'import sysconfig; print(sysconfig.get_path("include"))')" \
- && packages="gcc libc6-dev" \
- && { [ -f "$include/Python.h" ] || packages="$packages python3-dev"; } \
- && apt-get update \
- && apt-get install -y --no-install-recommends $packages \
- && rm -rf /var/lib/apt/lists/*
-COPY pyproject.toml setup.py README.md /src/
+# Pure Python: the wheel needs no compiler.
+COPY pyproject.toml README.md /src/
 COPY backend /src/backend
-# The import check fails the build if the kernel did not compile (pip treats it as optional).
 RUN /opt/venv/bin/pip wheel --no-cache-dir --no-deps --wheel-dir /tmp/dist /src \
  && /opt/venv/bin/pip install --no-cache-dir --no-compile --no-deps /tmp/dist/loan_engine-*.whl \
- && /opt/venv/bin/python -c "import loan_engine.finance._kernel" \
  && site="$(/opt/venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
  && mkdir -p "/opt/app-layer/${site#/opt/venv/}" /opt/app-layer/bin \
  && mv "$site/loan_engine" "$site"/loan_engine-*.dist-info "/opt/app-layer/${site#/opt/venv/}/" \

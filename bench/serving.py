@@ -75,11 +75,11 @@ def _pinned(core: int) -> list[str]:
 
 
 @contextmanager
-def uvicorn_server(
+def uvicorn_process(
     target: str, env: dict[str, str] | None = None, factory: bool = False, quiet: bool = False
-) -> Iterator[str]:
-    """Run `uvicorn target` on a free port (pinned to core 0); yields its base URL. ``quiet`` sends the
-    server's output (say, one access line per request) to /dev/null."""
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run `uvicorn target` on a free port (pinned to core 0); yields its base URL and the process. ``quiet``
+    sends the server's output (say, one access line per request) to /dev/null."""
     port = free_port()
     command = [*_pinned(0), sys.executable, "-m", "uvicorn", target, "--port", str(port), *UVICORN_FLAGS]
     if factory:
@@ -89,10 +89,25 @@ def uvicorn_server(
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/health/live")
-        yield base
+        yield base, process
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+@contextmanager
+def uvicorn_server(
+    target: str, env: dict[str, str] | None = None, factory: bool = False, quiet: bool = False
+) -> Iterator[str]:
+    """`uvicorn_process`, yielding only the base URL."""
+    with uvicorn_process(target, env, factory, quiet) as (base, _):
+        yield base
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, all its threads together (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wrk(url: str, seconds: int = 10, connections: int = 32, script: Path | None = None) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import asynccontextmanager
 
-import structlog
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
@@ -24,7 +23,6 @@ from loan_engine.auth.tokens import token_service_for
 from loan_engine.db.engine import create_engine, create_sessionmaker, provide_session
 from loan_engine.db.migrations import head_revisions
 from loan_engine.errors import handle_exception
-from loan_engine.finance.kernel import compiled
 from loan_engine.health.controller import HealthController
 from loan_engine.log_config import configure_logging
 from loan_engine.middleware import RequestContextMiddleware
@@ -56,10 +54,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
     """The ASGI app. `settings` defaults to the environment's (tests pass their own)."""
     settings = settings or get_settings()
     configure_logging(settings)
-    if compiled is None:
-        structlog.get_logger("loan_engine").warning(
-            "quote_kernel_missing", hint="built without a C compiler: quotes take the slower Decimal path"
-        )
     handlers: list[ControllerRouterHandler] = route_handlers()
     if settings.web_dist is not None:
         handlers.append(web_router())

@@ -24,11 +24,12 @@ from functools import lru_cache
 from typing import Final
 
 from loan_engine.finance.calendar import add_months, is_month_end
-from loan_engine.finance.errors import FinanceInputError
+from loan_engine.finance.errors import FinanceInputError, WorkLimitError
 from loan_engine.finance.money import finance_context
 
 __all__ = [
     "MAX_FLOWS",
+    "MAX_TERM_EVALUATIONS",
     "AprResult",
     "DatedFlow",
     "Flow",
@@ -47,6 +48,12 @@ __all__ = [
 ]
 
 MAX_FLOWS: Final = 2400
+# The most work one APR may take: evaluations of one term of the equation in Decimal (one stream of equal
+# flows at one rate), summed over every iteration of the solver. From the float starting point (at most 30
+# float iterations, about a tenth of the cost each) Newton's method needs one or two Decimal iterations,
+# and at most about ten from a poor start, even over MAX_FLOWS distinct flows; bisection, the fallback when
+# Newton fails, needs about 110 iterations and so fits only small inputs (up to about 270 streams).
+MAX_TERM_EVALUATIONS: Final = 30_000
 _PREC: Final = 38  # two libmpdec words
 _CTX: Final = finance_context(_PREC)
 _ZERO: Final = Decimal(0)
@@ -79,7 +86,7 @@ class UnitPeriod:
 
     def __post_init__(self) -> None:
         if isinstance(self.count, bool) or not 1 <= self.count <= _MAX_COUNT[self.unit]:
-            raise FinanceInputError("unitPeriod.count", f"{self.count} is out of range for {self.unit}")
+            raise FinanceInputError("unit_period.count", f"{self.count} is out of range for {self.unit}")
         if self.unit is Unit.MONTH and self.count == 12:
             object.__setattr__(self, "unit", Unit.YEAR)
             object.__setattr__(self, "count", 1)
@@ -178,7 +185,7 @@ def place(start: date, on: date, unit_period: UnitPeriod, anchor_day: int | None
     / 12, or else the remaining days / 365. The returned ``Flow`` has amount 0.
     """
     if on < start:
-        raise FinanceInputError("date", "is before the start of the term")
+        raise FinanceInputError("on", "is before the start of the term")
     unit, count = unit_period.unit, unit_period.count
     if unit is Unit.DAY or unit is Unit.WEEK:
         length = count if unit is Unit.DAY else 7 * count
@@ -333,6 +340,20 @@ def _check_flow(flow: Flow, where: str) -> None:
         raise FinanceInputError(f"{where}.fraction", "must be >= 0 and < 1")
 
 
+class _Budget:
+    """Counts the terms of the equation the solver evaluates and stops it at MAX_TERM_EVALUATIONS."""
+
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = MAX_TERM_EVALUATIONS
+
+    def spend(self, terms: int) -> None:
+        self.left -= terms
+        if self.left < 0:
+            raise WorkLimitError("payments", MAX_TERM_EVALUATIONS, "evaluations of a flow (flows x iterations)")
+
+
 def _value(streams: Sequence[Stream], i: Decimal) -> tuple[Decimal, Decimal]:
     """Present value of the streams at unit-period rate ``i`` and its derivative d/di.
 
@@ -357,10 +378,23 @@ def _value(streams: Sequence[Stream], i: Decimal) -> tuple[Decimal, Decimal]:
     return total, slope
 
 
-def _equation(advances: Sequence[Stream], payments: Sequence[Stream], i: Decimal) -> tuple[Decimal, Decimal]:
-    paid, paid_slope = _value(payments, i)
-    lent, lent_slope = _value(advances, i)
-    return paid - lent, paid_slope - lent_slope
+class _Equation:
+    """The general equation (b)(8), payments less advances, as a function of ``i``; every evaluation is
+    charged to the budget."""
+
+    __slots__ = ("advances", "budget", "payments", "terms")
+
+    def __init__(self, advances: Sequence[Stream], payments: Sequence[Stream]) -> None:
+        self.advances = advances
+        self.payments = payments
+        self.terms = len(advances) + len(payments)
+        self.budget = _Budget()
+
+    def __call__(self, i: Decimal) -> tuple[Decimal, Decimal]:
+        self.budget.spend(self.terms)
+        paid, paid_slope = _value(self.payments, i)
+        lent, lent_slope = _value(self.advances, i)
+        return paid - lent, paid_slope - lent_slope
 
 
 def _total(streams: Sequence[Stream]) -> Decimal:
@@ -400,16 +434,16 @@ def _float_value(streams: Sequence[tuple[float, int, float, int]], i: float) -> 
     return total, slope
 
 
-def _float_guess(advances: Sequence[Stream], payments: Sequence[Stream], guess: Decimal) -> Decimal:
+def _float_guess(equation: _Equation, guess: Decimal) -> Decimal:
     """A starting point for the Decimal iteration, found by a few binary-float Newton steps.
 
     Only the starting point: the Decimal iteration that follows decides every digit of the
     result, so a poor float guess costs iterations, never accuracy. Returns ``guess`` unchanged
-    when the float iteration misbehaves.
+    when the float iteration misbehaves. At most 30 iterations, so at most 30 * MAX_FLOWS float terms.
     """
     # One list: payments count positive and advances negative, so one pass gives the equation's value.
-    flows = [(float(s.amount), s.periods, float(s.fraction), s.count) for s in payments]
-    flows += [(-float(s.amount), s.periods, float(s.fraction), s.count) for s in advances]
+    flows = [(float(s.amount), s.periods, float(s.fraction), s.count) for s in equation.payments]
+    flows += [(-float(s.amount), s.periods, float(s.fraction), s.count) for s in equation.advances]
     i = float(guess)
     try:
         for _ in range(30):
@@ -431,7 +465,7 @@ def _float_guess(advances: Sequence[Stream], payments: Sequence[Stream], guess: 
     return guess
 
 
-def _newton(advances: Sequence[Stream], payments: Sequence[Stream], guess: Decimal) -> Decimal | None:
+def _newton(equation: _Equation, guess: Decimal) -> Decimal | None:
     """Newton's method; stops once a step is below 1e-16, since convergence is quadratic: the
     error left after such a step is (1e-16)^2 times the ratio G''/2G' (about the duration in unit
     periods, a few hundred at most), i.e. below 1e-29 of a unit period."""
@@ -439,7 +473,7 @@ def _newton(advances: Sequence[Stream], payments: Sequence[Stream], guess: Decim
     for _ in range(60):
         if i <= 0 or i > _MAX_UNIT_RATE:
             return None
-        value, slope = _equation(advances, payments, i)
+        value, slope = equation(i)
         if slope >= 0:
             return None
         step = value / slope
@@ -449,16 +483,16 @@ def _newton(advances: Sequence[Stream], payments: Sequence[Stream], guess: Decim
     return None
 
 
-def _bisect(advances: Sequence[Stream], payments: Sequence[Stream]) -> Decimal:
+def _bisect(equation: _Equation) -> Decimal:
     """Bracketing fallback: the equation is positive at 0 (payments exceed advances)."""
     low, high = _ZERO, Decimal("0.01")
-    while _equation(advances, payments, high)[0] > 0:
+    while equation(high)[0] > 0:
         low, high = high, high * 2
         if high > _MAX_UNIT_RATE:
             raise FinanceInputError("payments", "the payments never amortize the advances")
     for _ in range(400):
         middle = (low + high) / 2
-        if _equation(advances, payments, middle)[0] > 0:
+        if equation(middle)[0] > 0:
             low = middle
         else:
             high = middle
@@ -470,7 +504,8 @@ def _bisect(advances: Sequence[Stream], payments: Sequence[Stream]) -> Decimal:
 def solve_unit_rate(advances: Sequence[Stream], payments: Sequence[Stream], guess: Decimal | None = None) -> Decimal:
     """Solve the general equation (b)(8) for the unit-period rate ``i`` (Newton, then bisection).
 
-    Requires Σ payments ≥ Σ advances; returns exactly 0 when they are equal.
+    Requires Σ payments ≥ Σ advances; returns exactly 0 when they are equal. Raises ``WorkLimitError``
+    when the solver would evaluate more than MAX_TERM_EVALUATIONS terms.
     """
     with decimal.localcontext(_CTX):
         total_paid = _total(payments)
@@ -479,9 +514,10 @@ def solve_unit_rate(advances: Sequence[Stream], payments: Sequence[Stream], gues
             raise FinanceInputError("payments", "the payments are less than the advances")
         if total_paid == total_lent:
             return _ZERO
+        equation = _Equation(advances, payments)
         start = guess if guess is not None and guess > 0 else _first_guess(advances, payments)
-        solved = _newton(advances, payments, _float_guess(advances, payments, start))
-        return solved if solved is not None else _bisect(advances, payments)
+        solved = _newton(equation, _float_guess(equation, start))
+        return solved if solved is not None else _bisect(equation)
 
 
 # --- public entry points ------------------------------------------------------------------------
@@ -529,7 +565,7 @@ def apr_from_dates(
     start = min(a.on for a in advances)
     for index, payment in enumerate(payments):
         if payment.on < start:
-            raise FinanceInputError(f"payments.{index}.date", "is before the first advance")
+            raise FinanceInputError(f"payments.{index}.on", "is before the first advance")
     pay_dates = [p.on for p in payments]
     unit = unit_period or choose_unit_period(start, [a.on for a in advances], pay_dates)
     anchor = _series_anchor(pay_dates)

@@ -19,7 +19,9 @@ from typing import Final
 from loan_engine.finance.errors import FinanceInputError
 
 __all__ = [
+    "EVERY_PATTERN",
     "Frequency",
+    "FrequencyName",
     "FrequencyUnit",
     "add_months",
     "days_in_month",
@@ -108,21 +110,37 @@ _PER_YEAR: Final = {
     FrequencyUnit.SEMIMONTH: Decimal(24),
     FrequencyUnit.MONTH: Decimal(12),
 }
-_NAMED: Final = {
-    "weekly": Frequency(FrequencyUnit.WEEK, 1),
-    "biweekly": Frequency(FrequencyUnit.WEEK, 2),
-    "semimonthly": Frequency(FrequencyUnit.SEMIMONTH, 1),
-    "monthly": Frequency(FrequencyUnit.MONTH, 1),
-    "quarterly": Frequency(FrequencyUnit.MONTH, 3),
-    "semiannual": Frequency(FrequencyUnit.MONTH, 6),
-    "annual": Frequency(FrequencyUnit.MONTH, 12),
+
+
+class FrequencyName(StrEnum):
+    """The named payment frequencies (a closed set); any other is ``every-N-days|weeks|months``."""
+
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    SEMIMONTHLY = "semimonthly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    SEMIANNUAL = "semiannual"
+    ANNUAL = "annual"
+
+
+_NAMED: Final[dict[str, Frequency]] = {
+    FrequencyName.WEEKLY: Frequency(FrequencyUnit.WEEK, 1),
+    FrequencyName.BIWEEKLY: Frequency(FrequencyUnit.WEEK, 2),
+    FrequencyName.SEMIMONTHLY: Frequency(FrequencyUnit.SEMIMONTH, 1),
+    FrequencyName.MONTHLY: Frequency(FrequencyUnit.MONTH, 1),
+    FrequencyName.QUARTERLY: Frequency(FrequencyUnit.MONTH, 3),
+    FrequencyName.SEMIANNUAL: Frequency(FrequencyUnit.MONTH, 6),
+    FrequencyName.ANNUAL: Frequency(FrequencyUnit.MONTH, 12),
 }
-_EVERY: Final = re.compile(r"every-([0-9]{1,3})-(day|week|month)s?")
+# The other frequencies: every N days, weeks or months (the singular is accepted too: every-1-week).
+EVERY_PATTERN: Final = "every-([0-9]{1,3})-(day|week|month)s?"
+_EVERY: Final = re.compile(EVERY_PATTERN)
 
 
 def parse_frequency(name: str) -> Frequency:
-    """Parse ``weekly | biweekly | semimonthly | monthly | quarterly | semiannual | annual``
-    or ``every-N-days | every-N-weeks | every-N-months``."""
+    """Parse a ``FrequencyName`` (``weekly | biweekly | semimonthly | monthly | quarterly | semiannual |
+    annual``) or ``every-N-days | every-N-weeks | every-N-months``."""
     if name in _NAMED:
         return _NAMED[name]
     match = _EVERY.fullmatch(name)

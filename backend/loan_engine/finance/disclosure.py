@@ -2,10 +2,12 @@
 
 Definitions (12 CFR 1026.18, 1026.4, 1026.22):
 
-* Prepaid finance charges are every fee (paid at closing or financed) plus prepaid interest.
-* Amount financed = loan amount - prepaid finance charges (1026.18(b)); with fees paid at closing
-  that is the principal less those fees and the prepaid interest.
-* Finance charge = interest in the installments + prepaid finance charges (1026.4).
+* Prepaid finance charges are the fees that are finance charges (paid at closing or financed; 1026.4(a),
+  not those 1026.4(c) excludes) plus prepaid interest (1026.2(a)(23)).
+* Amount financed = loan amount - prepaid finance charges (1026.18(b)): the principal, plus any financed
+  amount that is not a finance charge (b)(2), less the prepaid finance charges (b)(3).
+* Finance charge = total of payments - amount financed: the interest in the installments plus the
+  prepaid finance charges (1026.4); a fee that is not a finance charge is in neither.
 * Total of payments = sum of the installments = amount financed + finance charge (1026.18(h)).
 * APR: Appendix J with the amount financed advanced on the start date and the installments as the
   payments; the unit period is the payment frequency when it is the common period.
@@ -14,8 +16,10 @@ Definitions (12 CFR 1026.18, 1026.4, 1026.22):
 from __future__ import annotations
 
 import decimal
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
 from typing import Final
 
 from loan_engine.finance.apr import (
@@ -31,7 +35,7 @@ from loan_engine.finance.apr import (
     streams_of,
 )
 from loan_engine.finance.calendar import Frequency, FrequencyUnit
-from loan_engine.finance.money import finance_context
+from loan_engine.finance.money import Money, finance_context
 from loan_engine.finance.schedule import Schedule
 from loan_engine.finance.terms import InterestMethod
 
@@ -54,10 +58,10 @@ class Disclosure:
     """The federal box: APR (percent, full precision) and the three dollar figures."""
 
     apr: Decimal
-    finance_charge: Decimal
-    amount_financed: Decimal
-    total_of_payments: Decimal
-    prepaid_finance_charge: Decimal
+    finance_charge: Money
+    amount_financed: Money
+    total_of_payments: Money
+    prepaid_finance_charge: Money
     apr_detail: AprResult
 
 
@@ -66,31 +70,21 @@ def unit_period_of(frequency: Frequency) -> UnitPeriod:
     return UnitPeriod(_UNITS[frequency.unit], frequency.count)
 
 
-def _amount_streams(amounts: tuple[Decimal, ...], t0: int, fraction: Decimal) -> list[Stream]:
-    """Streams of installments one unit period apart (runs of one amount; zero installments,
-    e.g. interest-only at 0 %, carry nothing and are left out).
-
-    A run is measured with ``tuple.count`` (C speed, identity first: the level installment is one
-    shared object) and confirmed contiguous; otherwise the scan goes one installment at a time.
-    """
-    out: list[Stream] = []
-    n = len(amounts)
-    i = 0
-    while i < n:
-        amount = amounts[i]
-        j = i + 1
-        if j < n and amounts[j] == amount:
-            rest = amounts[i:]
-            count = rest.count(amount)
-            if rest[:count].count(amount) == count:
-                j = i + count
-            else:
-                while j < n and amounts[j] == amount:
-                    j += 1
-        if amount:
-            out.append(Stream(amount, t0 + i, fraction, j - i))
-        i = j
+def runs(amounts: Sequence[Decimal]) -> list[tuple[int, int]]:
+    """``(first index, length)`` of each run of equal consecutive amounts (compared by value)."""
+    out: list[tuple[int, int]] = []
+    first = 0
+    for _, run in groupby(amounts):
+        count = len(list(run))
+        out.append((first, count))
+        first += count
     return out
+
+
+def _amount_streams(amounts: Sequence[Decimal], t0: int, fraction: Decimal) -> list[Stream]:
+    """Streams of installments one unit period apart, the first at ``t0`` periods + ``fraction``: one
+    per run of equal amounts (zero installments, e.g. interest-only at 0 %, carry nothing)."""
+    return [Stream(amounts[first], t0 + first, fraction, count) for first, count in runs(amounts) if amounts[first]]
 
 
 def _payment_streams(schedule: Schedule, unit: UnitPeriod) -> list[Stream]:
@@ -130,15 +124,16 @@ def disclose(schedule: Schedule) -> Disclosure:
     """Reg Z figures for a schedule: 1026.18(b) amount financed, 1026.4 finance charge,
     1026.18(h) total of payments, and the Appendix J APR."""
     terms = schedule.terms
+    prepaid = Money(terms.finance_charge_fees, terms.currency) + schedule.prepaid_interest
+    amount_financed = Money(terms.loan_amount, terms.currency) - prepaid
+    detail = schedule_apr(schedule, amount_financed.amount)
+    total = _total_of_payments(schedule, detail)
+    return Disclosure(detail.apr, total - amount_financed, amount_financed, total, prepaid, detail)
+
+
+def _total_of_payments(schedule: Schedule, detail: AprResult) -> Money:
+    """The sum of the installments, from the APR's payment streams: they hold every installment but
+    the zero ones, and a run of n equal installments is one product instead of n additions."""
     with decimal.localcontext(_CTX):
-        fees = terms.financed_fees + terms.fees_at_closing if terms.fees else _ZERO
-        prepaid = fees + schedule.prepaid_interest
-        amount_financed = terms.loan_amount - prepaid
-        detail = schedule_apr(schedule, amount_financed)
-        if len(schedule) < 3:
-            total = schedule.total_payments
-        else:  # every installment is in exactly one stream (zero ones add nothing)
-            total = sum((s.amount * s.count for s in detail.payment_streams), _ZERO)
-            total = total.quantize(terms.currency.quantum)
-        finance_charge = total - amount_financed
-    return Disclosure(detail.apr, finance_charge, amount_financed, total, prepaid, detail)
+        total = sum((stream.amount * stream.count for stream in detail.payment_streams), _ZERO)
+    return Money(total, schedule.terms.currency)

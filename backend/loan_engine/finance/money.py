@@ -1,7 +1,11 @@
-"""Exact money: ``Decimal`` amounts, ISO 4217 minor units and named rounding modes.
+"""Exact money: ``Decimal`` amounts, ISO 4217 minor units, named rounding modes and ``Money``.
 
 A ``float`` is never accepted as money or as a rate: it is rejected with ``TypeError``, never
 converted, because a binary float cannot hold most decimal fractions (0.1 is not 1/10).
+
+``Money`` is an amount in one currency, always a whole number of the currency's minor units. It adds
+and compares only with Money of the same currency, and it is multiplied only through a named rounding
+mode, so no amount ever gains a fraction of a cent silently.
 """
 
 from __future__ import annotations
@@ -13,20 +17,19 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Final
 
-from loan_engine.finance.errors import FinanceInputError
+from loan_engine.finance.errors import CurrencyMismatchError, FinanceInputError
 
 __all__ = [
     "CURRENCIES",
     "Currency",
+    "Money",
     "RoundingMode",
     "currency",
     "finance_context",
-    "from_minor_units",
     "quantize",
     "require_decimal",
     "round_to_multiple",
     "to_decimal",
-    "to_minor_units",
 ]
 
 # Working precision for every computation in ``finance``: 34 significant digits (IEEE 754
@@ -40,15 +43,19 @@ RATE_PRECISION: Final = 38
 _TRAPS: Final = [decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow]
 
 
-def finance_context(prec: int = WORK_PRECISION) -> decimal.Context:
-    """Return a fresh, fully specified Decimal context (never the caller's ambient one)."""
+def finance_context(prec: int = WORK_PRECISION, rounding: str = decimal.ROUND_HALF_EVEN) -> decimal.Context:
+    """Return a fresh, fully specified Decimal context (never the caller's ambient one); computations
+    round half-even, and only an explicit step rounds by another mode."""
     return decimal.Context(
         prec=prec,
-        rounding=decimal.ROUND_HALF_EVEN,
+        rounding=rounding,
         Emax=999_999,
         Emin=-999_999,
         traps=list(_TRAPS),
     )
+
+
+_WORK: Final = finance_context()
 
 
 class RoundingMode(StrEnum):
@@ -64,6 +71,12 @@ class RoundingMode(StrEnum):
         """The ``decimal`` module constant for this mode."""
         return _DECIMAL_MODES[self]
 
+    @property
+    def context(self) -> decimal.Context:
+        """A working context (34 digits) that rounds by this mode: ``mode.context.quantize(x, quantum)``
+        rounds ``x`` to ``quantum`` by the mode, a little faster than ``x.quantize(quantum, mode)``."""
+        return _MODE_CONTEXTS[self]
+
 
 _DECIMAL_MODES: Final[dict[RoundingMode, str]] = {
     RoundingMode.HALF_EVEN: decimal.ROUND_HALF_EVEN,
@@ -71,6 +84,7 @@ _DECIMAL_MODES: Final[dict[RoundingMode, str]] = {
     RoundingMode.DOWN: decimal.ROUND_DOWN,
     RoundingMode.UP: decimal.ROUND_UP,
 }
+_MODE_CONTEXTS: Final = {mode: finance_context(rounding=_DECIMAL_MODES[mode]) for mode in RoundingMode}
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +165,7 @@ def to_decimal(value: Decimal | int | str, field: str = "amount") -> Decimal:
 def quantize(amount: Decimal, cur: Currency, mode: RoundingMode) -> Decimal:
     """Round ``amount`` to the currency's minor unit with the named mode (ISO 4217 exponent)."""
     require_decimal(amount, "amount")
-    return amount.quantize(cur.quantum, rounding=_DECIMAL_MODES[mode])
+    return amount.quantize(cur.quantum, rounding=_DECIMAL_MODES[mode], context=_WORK)
 
 
 def round_to_multiple(amount: Decimal, multiple: Decimal, mode: RoundingMode) -> Decimal:
@@ -163,17 +177,122 @@ def round_to_multiple(amount: Decimal, multiple: Decimal, mode: RoundingMode) ->
     require_decimal(multiple, "multiple")
     if multiple <= 0:
         raise FinanceInputError("installment_multiple", "must be greater than zero")
-    with decimal.localcontext(finance_context()):
+    with decimal.localcontext(_WORK):
         units = (amount / multiple).quantize(Decimal(1), rounding=_DECIMAL_MODES[mode])
         return units * multiple
 
 
-def to_minor_units(amount: Decimal, cur: Currency) -> int:
-    """An amount with at most the currency's decimals as a whole number of minor units: 1580.17 USD -> 158017."""
-    return int(amount.scaleb(cur.minor_units))
+# Sums and differences of Money are exact; this context traps Inexact, so an amount that cannot be held
+# to the minor unit raises instead of being rounded behind the caller's back.
+_EXACT: Final = decimal.Context(
+    prec=WORK_PRECISION,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[*_TRAPS, decimal.Inexact],
+)
 
 
-def from_minor_units(values: Iterable[int], cur: Currency) -> tuple[Decimal, ...]:
-    """Minor units back to amounts with the currency's exponent: 158017 USD -> Decimal("1580.17")."""
-    with decimal.localcontext(finance_context()):  # exact: at most 18 digits times a power of ten
-        return tuple(map(cur.quantum.__mul__, map(Decimal, values)))
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount of one currency, always a whole number of its minor units: ``Money.of("12.50", "USD")``.
+
+    * Built from ``Decimal`` (or, through ``of``, from ``int`` and ``str``); a ``float`` is a TypeError.
+    * An amount with more decimals than the currency has is refused (``of``), or rounded by a named mode
+      (``rounded``); the amount is kept with the currency's exponent (``Money.of(5, "USD")`` is 5.00).
+    * ``+``, ``-`` and the comparisons take Money of the same currency only (another currency raises
+      ``CurrencyMismatchError``; a bare number is a TypeError); they are exact.
+    * Multiplication names its rounding: ``price.times(Decimal("0.065"), RoundingMode.HALF_UP)``.
+    """
+
+    amount: Decimal
+    currency: Currency
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.currency, Currency):
+            raise TypeError(f"currency: must be a Currency, not {type(self.currency).__name__}")
+        amount = require_decimal(self.amount, "amount")
+        if not amount.is_finite():
+            raise FinanceInputError("amount", "must be a finite number")
+        try:
+            exact = amount.quantize(self.currency.quantum, context=_EXACT)
+        except decimal.Inexact:
+            raise FinanceInputError(
+                "amount", f"has more decimal places than {self.currency.code} allows ({self.currency.minor_units})"
+            ) from None
+        except decimal.InvalidOperation:
+            raise FinanceInputError("amount", "is too large") from None
+        object.__setattr__(self, "amount", exact if exact else exact.copy_abs())  # never "-0.00"
+
+    @classmethod
+    def of(cls, amount: Decimal | int | str, cur: Currency | str) -> Money:
+        """Money from an exact value and a currency or its ISO 4217 code."""
+        return cls(to_decimal(amount), cur if isinstance(cur, Currency) else currency(cur))
+
+    @classmethod
+    def zero(cls, cur: Currency) -> Money:
+        """Nothing, in ``cur`` (0.00 USD)."""
+        return cls(Decimal(0), cur)
+
+    @classmethod
+    def rounded(cls, amount: Decimal, cur: Currency, mode: RoundingMode) -> Money:
+        """``amount`` rounded to the currency's minor unit by the named mode (an interest amount, say)."""
+        return cls(quantize(amount, cur, mode), cur)
+
+    @classmethod
+    def total(cls, amounts: Iterable[Money], cur: Currency) -> Money:
+        """The sum of ``amounts``, all in ``cur`` (zero when there are none)."""
+        return sum(amounts, cls.zero(cur))
+
+    def _same_currency(self, other: object) -> Currency:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot combine Money with {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatchError(self.currency.code, other.currency.code)
+        return self.currency
+
+    def __add__(self, other: Money) -> Money:
+        cur = self._same_currency(other)
+        return Money(_EXACT.add(self.amount, other.amount), cur)
+
+    def __sub__(self, other: Money) -> Money:
+        cur = self._same_currency(other)
+        return Money(_EXACT.subtract(self.amount, other.amount), cur)
+
+    def __neg__(self) -> Money:
+        return Money(_EXACT.minus(self.amount), self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount >= other.amount
+
+    def __bool__(self) -> bool:
+        return bool(self.amount)
+
+    def times(self, factor: Decimal | int, mode: RoundingMode) -> Money:
+        """``amount * factor`` rounded to the minor unit by ``mode`` (the one rounding step is explicit).
+
+        The product is formed at 34 significant digits and rounded once (docs/LOAN_MATH.md, "Exact rounding").
+        """
+        if isinstance(factor, bool) or not isinstance(factor, Decimal | int):
+            raise TypeError(f"factor: must be a Decimal or int, not {type(factor).__name__}")
+        product = _WORK.multiply(self.amount, Decimal(factor))
+        return Money.rounded(product, self.currency, mode)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency.code}"
+
+    def __repr__(self) -> str:
+        return f"Money('{self.amount}', '{self.currency.code}')"

@@ -20,13 +20,12 @@ from typing import Final
 
 from loan_engine.finance.daycount import days_in_year_basis, year_fraction_ratio
 from loan_engine.finance.errors import FinanceInputError
-from loan_engine.finance.money import RATE_PRECISION, finance_context
+from loan_engine.finance.money import RATE_PRECISION, Money, finance_context
 from loan_engine.finance.schedule import Schedule
 
 __all__ = ["Payment", "Payoff", "payoff"]
 
 _RATE: Final = finance_context(RATE_PRECISION)
-_ZERO: Final = Decimal(0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +33,7 @@ class Payment:
     """Money received from the borrower on a date."""
 
     on: date
-    amount: Decimal
+    amount: Money
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +41,12 @@ class Payoff:
     """The amount that closes the loan on ``on`` and how it is made up."""
 
     on: date
-    principal: Decimal
-    accrued_interest: Decimal
-    fees: Decimal
-    credit: Decimal
-    total: Decimal
-    per_diem: Decimal
+    principal: Money
+    accrued_interest: Money
+    fees: Money
+    credit: Money
+    total: Money
+    per_diem: Money
     installments_paid: int
     interest_from: date
 
@@ -63,36 +62,45 @@ def _covered(schedule: Schedule, received: Decimal) -> tuple[int, Decimal]:
     return count, received
 
 
-def payoff(schedule: Schedule, on: date, payments: Sequence[Payment] = (), fees_due: Decimal = _ZERO) -> Payoff:
+def _received(schedule: Schedule, on: date, payments: Sequence[Payment]) -> Money:
+    """The money received on or before ``on``, in the loan's currency."""
+    received = Money.zero(schedule.terms.currency)
+    for index, payment in enumerate(payments):
+        if payment.amount.currency != received.currency:
+            raise FinanceInputError(f"payments.{index}.amount", f"must be in {received.currency.code}")
+        if payment.amount.amount <= 0:
+            raise FinanceInputError(f"payments.{index}.amount", "must be greater than zero")
+        if payment.on <= on:
+            received += payment.amount
+    return received
+
+
+def payoff(schedule: Schedule, on: date, payments: Sequence[Payment] = (), fees_due: Money | None = None) -> Payoff:
     """Payoff amount on ``on``: principal owed + interest accrued to ``on`` under the loan's day
     count + unpaid fees - unapplied credit; and the per-diem (principal * annual rate / days in the
     day count's year, 366 in leap years for Actual/Actual)."""
     terms = schedule.terms
+    cur = terms.currency
     if on < terms.start_date:
         raise FinanceInputError("on", "is before the start of the loan")
-    if fees_due < 0:
+    fees = fees_due if fees_due is not None else Money.zero(cur)
+    if fees.currency != cur:
+        raise FinanceInputError("fees_due", f"must be in {cur.code}")
+    if fees.amount < 0:
         raise FinanceInputError("fees_due", "must not be negative")
-    received = _ZERO
-    for index, payment in enumerate(payments):
-        if payment.amount <= 0:
-            raise FinanceInputError(f"payments.{index}.amount", "must be greater than zero")
-        if payment.on <= on:
-            received += payment.amount
-    paid, credit = _covered(schedule, received)
+    paid, left = _covered(schedule, _received(schedule, on, payments).amount)
+    credit = Money(left, cur)
     if paid == len(schedule):
-        return _closed(schedule, on, credit, fees_due)
-    principal = schedule.balances[paid - 1] if paid else terms.loan_amount
+        last = schedule.due_dates[-1]
+        nothing = Money.zero(cur)
+        return Payoff(on, nothing, nothing, fees, credit, fees - credit, nothing, paid, last)
+    principal = Money(schedule.balances[paid - 1] if paid else terms.loan_amount, cur)
     since = schedule.due_dates[paid - 1] if paid else terms.start_date
-    quantum, mode = terms.currency.quantum, terms.rounding.decimal_mode
     num, den = year_fraction_ratio(since, on, terms.day_count)
     with decimal.localcontext(_RATE):
-        accrued = (principal * terms.annual_rate * num / den).quantize(quantum, mode)
-        per_diem = (principal * terms.annual_rate / days_in_year_basis(terms.day_count, on)).quantize(quantum, mode)
-        total = principal + accrued + fees_due - credit
-    return Payoff(on, principal, accrued, fees_due, credit, total, per_diem, paid, since)
-
-
-def _closed(schedule: Schedule, on: date, credit: Decimal, fees_due: Decimal) -> Payoff:
-    """Every installment is covered: only fees remain, less any overpayment."""
-    last = schedule.due_dates[-1]
-    return Payoff(on, _ZERO, _ZERO, fees_due, credit, fees_due - credit, _ZERO, len(schedule), last)
+        accrued = principal.amount * terms.annual_rate * num / den
+        per_diem = principal.amount * terms.annual_rate / days_in_year_basis(terms.day_count, on)
+    accrued_interest = Money.rounded(accrued, cur, terms.rounding)
+    total = principal + accrued_interest + fees - credit
+    daily = Money.rounded(per_diem, cur, terms.rounding)
+    return Payoff(on, principal, accrued_interest, fees, credit, total, daily, paid, since)

@@ -25,19 +25,10 @@ from typing import Final
 from loan_engine.finance.calendar import due_date, due_dates
 from loan_engine.finance.daycount import year_fraction_ratio
 from loan_engine.finance.errors import FinanceInputError
-from loan_engine.finance.kernel import MODE_CODES
-from loan_engine.finance.kernel import compiled as _kernel
-from loan_engine.finance.money import (
-    RATE_PRECISION,
-    Currency,
-    finance_context,
-    from_minor_units,
-    round_to_multiple,
-    to_minor_units,
-)
+from loan_engine.finance.money import RATE_PRECISION, Money, finance_context, round_to_multiple
 from loan_engine.finance.terms import Amortization, InterestMethod, LoanTerms, OddDaysInterest
 
-__all__ = ["Installment", "Parts", "Schedule", "build_schedule", "first_due_date", "level_payment"]
+__all__ = ["Installment", "Schedule", "build_schedule", "first_due_date", "level_payment"]
 
 _WORK: Final = finance_context()
 _RATE: Final = finance_context(RATE_PRECISION)
@@ -59,79 +50,32 @@ class Installment:
     balance: Decimal
 
 
-class Parts:
-    """The principal, interest and balance of each installment.
-
-    From the Decimal loops they are tuples of ``Decimal``. From the compiled kernel they arrive as
-    ``rows``, packed native int64 minor units (principal, interest, balance per installment), and become
-    Decimals only when something asks for them: a JSON quote writes them straight from ``rows``.
-    """
-
-    __slots__ = ("_columns", "currency", "rows")
-
-    def __init__(
-        self, columns: _Parts | None = None, *, rows: bytes | None = None, currency: Currency | None = None
-    ) -> None:
-        self._columns = columns
-        self.rows = rows
-        self.currency = currency
-
-    def columns(self) -> _Parts:
-        if self._columns is None:
-            assert self.rows is not None
-            assert self.currency is not None
-            values = memoryview(self.rows).cast("q")
-            cur = self.currency
-            self._columns = (
-                from_minor_units(values[0::3], cur),
-                from_minor_units(values[1::3], cur),
-                from_minor_units(values[2::3], cur),
-            )
-        return self._columns
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Parts) and self.columns() == other.columns()
-
-    def __hash__(self) -> int:
-        return hash(self.columns())
-
-
-_Parts = tuple[tuple[Decimal, ...], tuple[Decimal, ...], tuple[Decimal, ...]]
-
-
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """A computed schedule, stored by column (one entry per installment); the principal, interest and
-    balance columns live in ``parts``."""
+    """A computed schedule, stored by column: entry k of each column is installment k + 1.
+
+    The columns are plain ``Decimal`` amounts in ``terms.currency``, each with the currency's minor unit
+    (the loop that makes them is the hot path); the figures about the whole schedule are ``Money``.
+    """
 
     terms: LoanTerms
     due_dates: tuple[date, ...]
     payments: tuple[Decimal, ...]
-    parts: Parts
-    regular_payment: Decimal
-    prepaid_interest: Decimal
+    principal: tuple[Decimal, ...]
+    interest: tuple[Decimal, ...]
+    balances: tuple[Decimal, ...]
+    """The principal still owed after each installment."""
+    regular_payment: Money
+    prepaid_interest: Money
     regular_period_start: date
     periodic_rates: tuple[Decimal, ...]
-
-    @property
-    def principal(self) -> tuple[Decimal, ...]:
-        return self.parts.columns()[0]
-
-    @property
-    def interest(self) -> tuple[Decimal, ...]:
-        return self.parts.columns()[1]
-
-    @property
-    def balances(self) -> tuple[Decimal, ...]:
-        """The principal still owed after each installment."""
-        return self.parts.columns()[2]
 
     def __len__(self) -> int:
         return len(self.payments)
 
     @property
     def fees(self) -> tuple[Decimal, ...]:
-        """Fees due with each installment (none: fees are prepaid finance charges at closing)."""
+        """Fees due with each installment (none: fees are charged at closing)."""
         return (self._no_fee(),) * len(self.payments)
 
     def _no_fee(self) -> Decimal:
@@ -146,20 +90,24 @@ class Schedule:
             due, payment, principal, interest, balance = values
             yield Installment(index + 1, due, payment, principal, interest, no_fee, balance)
 
+    def _total(self, column: tuple[Decimal, ...]) -> Money:
+        with decimal.localcontext(_WORK):
+            return Money(sum(column, _ZERO), self.terms.currency)
+
     @property
-    def total_payments(self) -> Decimal:
+    def total_payments(self) -> Money:
         """Sum of all installments (Reg Z total of payments)."""
-        return sum(self.payments, _ZERO)
+        return self._total(self.payments)
 
     @property
-    def total_interest(self) -> Decimal:
+    def total_interest(self) -> Money:
         """Sum of the interest parts of the installments (excludes prepaid interest)."""
-        return sum(self.interest, _ZERO)
+        return self._total(self.interest)
 
     @property
-    def total_principal(self) -> Decimal:
+    def total_principal(self) -> Money:
         """Sum of the principal parts; always exactly the loan amount."""
-        return sum(self.principal, _ZERO)
+        return self._total(self.principal)
 
 
 def first_due_date(terms: LoanTerms) -> date:
@@ -245,60 +193,41 @@ def _payment_rates(terms: LoanTerms, rates: list[Decimal], reg_start: date) -> l
 _Columns = tuple[list[Decimal], list[Decimal], list[Decimal], list[Decimal]]
 
 
-def _constant_level(
-    amount: Decimal, rate: Decimal, payment: Decimal, n: int, *, quantum: Decimal, mode: str
-) -> _Columns | None:
-    """Fast path: one constant rate, level installment; ``None`` if the balance would go negative."""
-    interest: list[Decimal] = []
-    principal: list[Decimal] = []
-    balances: list[Decimal] = []
-    add_interest, add_principal, add_balance = interest.append, principal.append, balances.append
-    balance = amount
-    for _ in range(n - 1):
-        owed = (balance * rate).quantize(quantum, mode)
-        paid = payment - owed
-        balance -= paid
-        add_interest(owed)
-        add_principal(paid)
-        add_balance(balance)
-    if balance < 0:
-        return None
-    last_interest = (balance * rate).quantize(quantum, mode)
-    add_interest(last_interest)
-    add_principal(balance)
-    add_balance(balance - balance)  # zero with the currency's exponent: 0.00
-    payments = [payment] * (n - 1)
-    payments.append(balance + last_interest)
-    return payments, interest, principal, balances
+def _amortize(terms: LoanTerms, rates: Sequence[Decimal], level: Decimal) -> _Columns:
+    """The schedule loop, the same for every kind of loan: (payments, interest, principal, balances).
 
-
-def _general(terms: LoanTerms, amount: Decimal, rates: Sequence[Decimal], level: Decimal) -> _Columns:
-    """Any amortization, rate per period; principal never exceeds the balance still owed."""
+    Each installment's interest is ``balance * rate`` rounded to the minor unit by the loan's mode.
+    A level installment (level payment, balloon) pays ``level``: its principal part is what is left
+    after the interest. Otherwise the principal part is ``level`` (level principal; 0.00 for
+    interest-only) and the installment pays it plus the interest. No installment repays more than the
+    balance; the last repays all of it, so the principal parts sum exactly to the loan amount.
+    """
     quantum = terms.currency.quantum
-    mode = terms.rounding.decimal_mode
-    kind = terms.amortization
-    n = len(rates)
-    nothing = _ZERO.quantize(quantum)
+    round_interest = terms.rounding.context.quantize  # x -> x rounded to the quantum by the loan's mode
+    level_installment = terms.amortization in _LEVEL_KINDS
     payments: list[Decimal] = []
     interest: list[Decimal] = []
     principal: list[Decimal] = []
     balances: list[Decimal] = []
-    balance = amount
-    for k, rate in enumerate(rates):
-        owed = (balance * rate).quantize(quantum, mode)
-        if k == n - 1:
-            paid = balance
-        elif kind is Amortization.INTEREST_ONLY:
-            paid = nothing
-        elif kind is Amortization.LEVEL_PRINCIPAL:
-            paid = min(level, balance)
+    balance = terms.loan_amount.quantize(quantum)  # every amount shows the minor unit: 250000.00
+    for rate in rates[:-1]:
+        owed = round_interest(balance * rate, quantum)
+        if level_installment:
+            paid, payment = level - owed, level
         else:
-            paid = min(level - owed, balance)
+            paid, payment = level, level + owed
+        if paid > balance:
+            paid, payment = balance, balance + owed
         balance -= paid
-        payments.append(paid + owed)
+        payments.append(payment)
         interest.append(owed)
         principal.append(paid)
         balances.append(balance)
+    owed = round_interest(balance * rates[-1], quantum)
+    payments.append(balance + owed)
+    interest.append(owed)
+    principal.append(balance)
+    balances.append(balance - balance)  # zero with the currency's exponent: 0.00
     return payments, interest, principal, balances
 
 
@@ -317,7 +246,7 @@ def _level_amount(terms: LoanTerms, rates: list[Decimal], reg_start: date) -> De
     amount = terms.loan_amount
     kind = terms.amortization
     if kind is Amortization.INTEREST_ONLY:
-        return _ZERO
+        return _ZERO.quantize(terms.currency.quantum)  # no principal until the last installment
     if kind is Amortization.LEVEL_PRINCIPAL:
         with decimal.localcontext(_WORK):
             return _round_installment(terms, amount / terms.term)
@@ -330,77 +259,32 @@ def _level_amount(terms: LoanTerms, rates: list[Decimal], reg_start: date) -> De
     return rounded
 
 
-def _columns(terms: LoanTerms, rates: list[Decimal], level: Decimal) -> _Columns:
-    """The fast loop for level installments at one periodic rate, else the general loop."""
-    amount = terms.loan_amount.quantize(terms.currency.quantum)  # every amount shows the minor unit
-    columns = None
-    if terms.interest_method is InterestMethod.PERIODIC and terms.amortization in _LEVEL_KINDS:
-        mode = terms.rounding.decimal_mode
-        columns = _constant_level(amount, rates[0], level, terms.term, quantum=terms.currency.quantum, mode=mode)
-    return columns if columns is not None else _general(terms, amount, rates, level)
-
-
-def _compiled(terms: LoanTerms, level: Decimal, to_first: Decimal) -> tuple[tuple[Decimal, ...], Parts] | None:
-    """The level loop of ``_constant_level`` in the compiled kernel (exact integer arithmetic on minor
-    units); ``None`` where the kernel does not apply and the Decimal loops must run."""
-    if _kernel is None or terms.interest_method is not InterestMethod.PERIODIC:
-        return None
-    if terms.amortization not in _LEVEL_KINDS:
-        return None
-    per_year = terms.frequency.periods_per_year
-    if per_year % 1:  # e.g. every 7 days: 365/7 periods a year has no exact fraction to hand over
-        return None
-    rate_num, rate_den = terms.annual_rate.as_integer_ratio()
-    cur = terms.currency
-    level_minor = to_minor_units(level, cur)
-    result = _kernel.amortize(
-        to_minor_units(terms.loan_amount, cur),
-        rate_num,
-        rate_den * int(per_year),
-        level_minor,
-        terms.term,
-        MODE_CODES[terms.rounding],
-        to_minor_units(to_first, cur),
-    )
-    if result is None:
-        return None
-    rows, first, last = result
-    # Installments equal to the level one share its object: the APR's stream scan counts them by identity.
-    payments = [level] * terms.term
-    if first != level_minor:
-        payments[0] = from_minor_units((first,), cur)[0]
-    if last != level_minor:
-        payments[-1] = from_minor_units((last,), cur)[0]
-    return tuple(payments), Parts(rows=rows, currency=cur)
-
-
-def _decimal_loops(
-    terms: LoanTerms, rates: list[Decimal], level: Decimal, to_first: Decimal
-) -> tuple[tuple[Decimal, ...], Parts]:
+def _columns(terms: LoanTerms, rates: list[Decimal], level: Decimal, to_first: Decimal) -> _Columns:
+    """The loop's columns, with the odd days' interest in the first installment."""
     try:
-        payments, interest, principal, balances = _columns(terms, rates, level)
+        payments, interest, principal, balances = _amortize(terms, rates, level)
     except decimal.InvalidOperation:  # the balance outgrew 34 digits: see below
-        principal = [terms.loan_amount + 1]
+        raise _never_amortizes() from None
     if principal[-1] > terms.loan_amount:
         # The rounded installment is below the interest it must cover, and the shortfall
         # compounds (a very high rate over a very long term): the loan never amortizes.
-        raise FinanceInputError("term", "the installment cannot amortize the loan at this rate and term")
+        raise _never_amortizes()
     if to_first:
         to_first = max(to_first, -interest[0])  # a short first period never makes its interest negative
         payments[0] += to_first
         interest[0] += to_first
-    return tuple(payments), Parts((tuple(principal), tuple(interest), tuple(balances)))
+    return payments, interest, principal, balances
 
 
-def build_schedule(terms: LoanTerms, *, compiled: bool = True) -> Schedule:
-    """Compute the full schedule for ``terms`` (one code path for quotes and booked loans).
+def _never_amortizes() -> FinanceInputError:
+    return FinanceInputError("term", "the installment cannot amortize the loan at this rate and term")
 
-    Level installments at one periodic rate run in the compiled kernel when it is installed;
-    ``compiled=False`` forces the Decimal loops, the reference the kernel is tested against.
-    """
+
+def build_schedule(terms: LoanTerms) -> Schedule:
+    """Compute the full schedule for ``terms`` (one code path for quotes and booked loans)."""
     n = terms.term
     anchor, step = _anchor(terms)
-    dates = due_dates(anchor, terms.frequency, n + step)[step:] if step else due_dates(anchor, terms.frequency, n)
+    dates = due_dates(anchor, terms.frequency, n + step)[step:]
     reg_start = due_date(anchor, terms.frequency, step - 1)
     periodic = terms.interest_method is InterestMethod.PERIODIC
     if periodic:
@@ -411,21 +295,23 @@ def build_schedule(terms: LoanTerms, *, compiled: bool = True) -> Schedule:
     with decimal.localcontext(_WORK):
         level = _level_amount(terms, rates, reg_start)
         prepaid, to_first = _odd_days_split(terms, reg_start)
-        built = _compiled(terms, level, to_first) if compiled else None
-        payments, parts = built or _decimal_loops(terms, rates, level, to_first)
+        payments, interest, principal, balances = _columns(terms, rates, level, to_first)
+    cur = terms.currency
     return Schedule(
         terms=terms,
         due_dates=dates,
-        payments=payments,
-        parts=parts,
-        regular_payment=_regular_payment(terms, level, payments),
-        prepaid_interest=prepaid,
+        payments=tuple(payments),
+        principal=tuple(principal),
+        interest=tuple(interest),
+        balances=tuple(balances),
+        regular_payment=Money(_regular_payment(terms, level, payments), cur),
+        prepaid_interest=Money(prepaid, cur),
         regular_period_start=reg_start,
         periodic_rates=(rates[0],) if periodic else tuple(rates),
     )
 
 
-def _regular_payment(terms: LoanTerms, level: Decimal, payments: tuple[Decimal, ...]) -> Decimal:
+def _regular_payment(terms: LoanTerms, level: Decimal, payments: list[Decimal]) -> Decimal:
     """The installment a borrower sees quoted: the level payment, else the second installment."""
     if terms.amortization in (Amortization.LEVEL_PAYMENT, Amortization.BALLOON):
         return level

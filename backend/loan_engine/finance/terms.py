@@ -63,11 +63,19 @@ class OddDaysInterest(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Fee:
-    """A prepaid finance charge: paid at closing, or financed (added to the loan amount)."""
+    """A fee charged at closing: paid then (or withheld from the proceeds), or financed (added to the
+    loan amount and repaid by the installments).
+
+    ``finance_charge``: whether the fee is a finance charge (Reg Z 1026.4(a)), and so a prepaid finance
+    charge that reduces the amount financed and counts in the finance charge and the APR. False for the
+    fees 1026.4(c) excludes, such as the real-estate-related fees of 1026.4(c)(7) (title examination,
+    appraisal, document preparation, notary, credit report): a financed one still adds to the loan amount.
+    """
 
     name: str
     amount: Decimal
     financed: bool = False
+    finance_charge: bool = True
 
 
 def _digits_after_point(value: Decimal) -> int:
@@ -188,13 +196,23 @@ class LoanTerms:
 
     @property
     def financed_fees(self) -> Decimal:
-        """Fees added to the loan amount (financed prepaid finance charges)."""
+        """Fees added to the loan amount, finance charges or not."""
         return sum((fee.amount for fee in self.fees if fee.financed), Decimal(0))
 
     @property
     def fees_at_closing(self) -> Decimal:
         """Fees the borrower pays at closing (or that are withheld from the proceeds)."""
         return sum((fee.amount for fee in self.fees if not fee.financed), Decimal(0))
+
+    @property
+    def finance_charge_fees(self) -> Decimal:
+        """Fees that are prepaid finance charges (1026.2(a)(23)), financed or paid at closing."""
+        return sum((fee.amount for fee in self.fees if fee.finance_charge), Decimal(0))
+
+    @property
+    def total_fees(self) -> Decimal:
+        """Every fee, finance charge or not."""
+        return sum((fee.amount for fee in self.fees), Decimal(0))
 
     @property
     def loan_amount(self) -> Decimal:

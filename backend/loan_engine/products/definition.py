@@ -285,7 +285,9 @@ def origination_fee(defn: ProductDefinition, principal: Decimal, cur: Currency) 
             amount = min(amount, Decimal(spec.max))
     if amount <= 0:
         return None
-    return Fee("origination", amount, financed=spec.treatment is FeeTreatment.FINANCED)
+    return Fee(
+        "origination", amount, financed=spec.treatment is FeeTreatment.FINANCED, finance_charge=spec.finance_charge
+    )
 
 
 def loan_terms(  # noqa: PLR0917 - the loan's terms, in the order a reader states them
@@ -372,10 +374,10 @@ def example(defn: ProductDefinition, cur: Currency, start: date) -> Example:
         term_periods=periods,
         frequency=frequency,
         rate=schedule.terms.annual_rate.scaleb(2).normalize(),
-        payment=schedule.regular_payment,
+        payment=schedule.regular_payment.amount,
         apr=rounded[-1],
-        finance_charge=box.finance_charge,
-        total_of_payments=box.total_of_payments,
+        finance_charge=box.finance_charge.amount,
+        total_of_payments=box.total_of_payments.amount,
         apr_low=min(rounded),
         apr_high=max(rounded),
     )

@@ -3,19 +3,43 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
-from litestar import Controller, MediaType, Request, post
+from litestar import Controller, Request, Response, post
 from litestar.datastructures import State
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
-from litestar.response.base import ASGIResponse
 
+from loan_engine.finance.apr import MAX_FLOWS, MAX_TERM_EVALUATIONS
+from loan_engine.finance.terms import MAX_TERM
 from loan_engine.quotes import service
-from loan_engine.quotes.schemas import AprRequest, AprResponse, QuoteRequest, QuoteResponse
+from loan_engine.quotes.offload import run_math
+from loan_engine.quotes.schemas import MAX_FEES, AprRequest, AprResponse, QuoteRequest, QuoteResponse
 
 CSV = "text/csv"
 AnyRequest = Request[Any, Any, State]
+
+# Above these estimates (service.quote_work, service.apr_work) the math runs in a worker thread. A quote of
+# 480 steps (a 40-year monthly level-payment loan) computes in about a millisecond; an APR's cost grows with
+# its distinct flows and iterations, so only small ones stay on the loop.
+QUOTE_INLINE_WORK: Final = 480
+APR_INLINE_WORK: Final = 32
+
+QUOTE_BOUNDS = (
+    f"Bounds: at most {MAX_TERM:,} installments (and a balloon's amortization term at most {MAX_TERM:,}) and "
+    f"{MAX_FEES} fees. A quote estimated at more than {QUOTE_INLINE_WORK} steps of the schedule loop (one per "
+    "installment; more with daily interest, level principal or semimonthly payments) is computed in a worker "
+    "thread, so the server keeps answering other requests."
+)
+APR_BOUNDS = (
+    f"Bounds: at most {MAX_FLOWS:,} flows (advances and payments together). The solver evaluates the "
+    f"equation's terms at most {MAX_TERM_EVALUATIONS:,} times in all (flows x iterations; a run of equal "
+    "payments one period apart counts as one flow): Newton's method needs one or two iterations from its "
+    f"starting point even over {MAX_FLOWS:,} distinct flows, its bisection fallback about 110, so only small "
+    "inputs can afford the fallback. A request that would need more is answered 422 with problem type "
+    "`urn:loan-engine:problem:work-limit-exceeded`. More than "
+    f"{APR_INLINE_WORK} flows are computed in a worker thread."
+)
 
 
 def _wants_csv(request: AnyRequest) -> bool:
@@ -33,26 +57,27 @@ class QuotesController(Controller):
         status_code=200,
         operation_id="CreateQuote",
         summary="Price a loan: schedule, totals and the Truth-in-Lending figures (APR by Reg Z App. J)",
-        description="Send `Accept: text/csv` to receive the schedule as CSV instead.",
+        description=f"Send `Accept: text/csv` to receive the schedule as CSV instead.\n\n{QUOTE_BOUNDS}",
         responses={
             200: ResponseSpec(
                 data_container=QuoteResponse, description="The quote (JSON, or CSV)", generate_examples=False
             )
         },
     )
-    async def create_quote(self, request: AnyRequest, data: JSONBody[QuoteRequest]) -> ASGIResponse:
+    async def create_quote(self, request: AnyRequest, data: JSONBody[QuoteRequest]) -> QuoteResponse | Response[str]:
         today = datetime.now(UTC).date()
+        work = service.quote_work(data)
         if _wants_csv(request):
-            return ASGIResponse(body=service.quote_csv(data, today).encode(), media_type=CSV)
-        # The body is encoded by the service (the schedule by the compiled kernel) and documented by
-        # `responses` above, so the handler returns the finished ASGI response (Litestar sends it as is).
-        return ASGIResponse(body=service.quote_json(data, today), media_type=MediaType.JSON)
+            csv = await run_math(work, QUOTE_INLINE_WORK, service.quote_csv, data, today)
+            return Response(csv, media_type=CSV)
+        return await run_math(work, QUOTE_INLINE_WORK, service.quote, data, today)
 
     @post(
         "/apr",
         status_code=200,
         operation_id="ComputeApr",
         summary="The APR of any advances and payments by Regulation Z Appendix J (actuarial method)",
+        description=APR_BOUNDS,
     )
     async def compute_apr(self, data: JSONBody[AprRequest]) -> AprResponse:
-        return service.apr(data)
+        return await run_math(service.apr_work(data), APR_INLINE_WORK, service.apr, data)

@@ -1,7 +1,9 @@
 """Request and response types of POST /api/quotes and POST /api/apr (msgspec, camelCase).
 
 Money and rates travel as decimal strings ("1264.14", "6.5"), never JSON numbers: a number in a
-money field is a 422. Rates are annual percentages. Dates are ISO ``YYYY-MM-DD``.
+money field is a 422. Rates are annual percentages. Dates are ISO ``YYYY-MM-DD``. The closed sets
+(amortization, day count, rounding mode, ...) are the ``loan_engine.finance`` enums themselves, so
+the OpenAPI document lists their values and there is no second copy to keep in step.
 """
 
 from __future__ import annotations
@@ -12,9 +14,13 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from loan_engine.api.types import ApiStruct
 from loan_engine.errors import pattern_meaning
-from loan_engine.finance.apr import MAX_FLOWS
-from loan_engine.finance.terms import MAX_TERM
+from loan_engine.finance.apr import MAX_FLOWS, Unit
+from loan_engine.finance.calendar import EVERY_PATTERN, FrequencyName
+from loan_engine.finance.daycount import DayCount
+from loan_engine.finance.money import RoundingMode
+from loan_engine.finance.terms import MAX_TERM, Amortization, InterestMethod, OddDaysInterest
 
 DecimalString = Annotated[
     str,
@@ -40,83 +46,89 @@ RatePercent = Annotated[
         examples=["6.5"],
     ),
 ]
-Periods = Annotated[int, msgspec.Meta(description="Number of installments, 1 to 1200", examples=[360])]
+Periods = Annotated[int, msgspec.Meta(description=f"Number of installments, 1 to {MAX_TERM}", examples=[360])]
+_NAMED_FREQUENCIES = " | ".join(FrequencyName)
 Frequency = Annotated[
     str,
     msgspec.Meta(
+        pattern=pattern_meaning(
+            f"^({'|'.join(FrequencyName)}|{EVERY_PATTERN})$",
+            f"must be one of {_NAMED_FREQUENCIES}, or every-N-days, every-N-weeks, every-N-months",
+        ),
         max_length=24,
-        description="weekly | biweekly | semimonthly | monthly | quarterly | semiannual | annual | "
-        "every-N-days | every-N-weeks | every-N-months",
+        description=f"{_NAMED_FREQUENCIES} | every-N-days | every-N-weeks | every-N-months",
         examples=["monthly"],
     ),
 ]
-Amortization = Literal["level-payment", "level-principal", "interest-only", "balloon"]
-InterestMethod = Literal["periodic", "daily"]
-DayCount = Literal["30/360", "30E/360", "actual/365", "actual/360", "actual/actual"]
-RoundingMode = Literal["half-even", "half-up", "down", "up"]
-OddDaysInterest = Literal["first-installment", "prepaid"]
 CurrencyCode = Annotated[
     str, msgspec.Meta(pattern=pattern_meaning(r"^[A-Z]{3}$", "must be an ISO 4217 code such as USD"), examples=["USD"])
 ]
 MAX_FEES = 20
 
 
-class FeeIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+class FeeIn(ApiStruct):
+    """A fee charged at closing. ``financed``: added to the loan amount instead of paid at closing.
+    ``financeCharge``: whether it is a finance charge (Reg Z 1026.4); false for the fees 1026.4(c)
+    excludes, such as appraisal or title fees on a real-estate loan (1026.4(c)(7)), which then count
+    neither in the finance charge nor in the APR."""
+
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     amount: DecimalString
     financed: bool = False
+    finance_charge: bool = True
 
 
-class QuoteRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+class QuoteRequest(ApiStruct):
     """A loan to price. Defaults: periodic interest, 30/360, start today (UTC), first payment one
     period after the start, odd-days interest in the first installment, USD, half-up rounding."""
 
     principal: DecimalString
     annual_rate: RatePercent
     term_periods: Periods
-    frequency: Frequency = "monthly"
-    amortization: Amortization = "level-payment"
-    interest_method: InterestMethod = "periodic"
-    day_count: DayCount = "30/360"
+    frequency: Frequency = FrequencyName.MONTHLY.value
+    amortization: Amortization = Amortization.LEVEL_PAYMENT
+    interest_method: InterestMethod = InterestMethod.PERIODIC
+    day_count: DayCount = DayCount.THIRTY_360_US
     start_date: dt.date | None = None
     first_payment_date: dt.date | None = None
     balloon_amount: DecimalString | None = None
     amortization_term: int | None = None
-    odd_days_interest: OddDaysInterest = "first-installment"
+    odd_days_interest: OddDaysInterest = OddDaysInterest.FIRST_INSTALLMENT
     fees: Annotated[list[FeeIn], msgspec.Meta(max_length=MAX_FEES)] = msgspec.field(default_factory=list)
     currency: CurrencyCode = "USD"
-    rounding_mode: RoundingMode = "half-up"
+    rounding_mode: RoundingMode = RoundingMode.HALF_UP
     installment_multiple: DecimalString | None = None
 
 
-class Row(msgspec.Struct, rename="camel", gc=False):
-    """One installment. Amounts are decimal strings, formatted once by the service (a schedule has
-    1,800 of them, and formatting repeated values once is most of the cost of the response)."""
+class Row(ApiStruct, gc=False):
+    """One installment. ``gc=False`` (here, on FlowIn and on FlowOut): the Struct holds only scalars, so
+    it can take part in no reference cycle, and the garbage collector need not track the thousands a
+    request can carry (fewer collections, and shorter ones, while a request holds them)."""
 
     number: int
     due_date: dt.date
-    payment: str
-    principal: str
-    interest: str
-    fees: str
-    balance: str
+    payment: Decimal
+    principal: Decimal
+    interest: Decimal
+    fees: Decimal
+    balance: Decimal
 
 
-class Totals(msgspec.Struct, rename="camel"):
+class Totals(ApiStruct):
     payments: Decimal
     principal: Decimal
     interest: Decimal
     fees: Decimal
 
 
-class DisclosureOut(msgspec.Struct, rename="camel"):
+class DisclosureOut(ApiStruct):
     apr: Decimal
     finance_charge: Decimal
     amount_financed: Decimal
     total_of_payments: Decimal
 
 
-class QuoteResponse(msgspec.Struct, rename="camel"):
+class QuoteResponse(ApiStruct):
     """The schedule and the Truth-in-Lending box. ``apr`` is a percentage with 4 decimals, rounded half-up."""
 
     currency: str
@@ -127,15 +139,12 @@ class QuoteResponse(msgspec.Struct, rename="camel"):
     disclosure: DisclosureOut
 
 
-Unit = Literal["day", "week", "semimonth", "month", "year"]
-
-
-class UnitPeriodIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+class UnitPeriodIn(ApiStruct):
     unit: Unit
     count: Annotated[int, msgspec.Meta(ge=1, le=365)] = 1
 
 
-class FlowIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+class FlowIn(ApiStruct, gc=False):
     """Either ``{amount, date}`` or ``{amount, periods, fraction}`` (Appendix J's t and f)."""
 
     amount: DecimalString
@@ -144,25 +153,25 @@ class FlowIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     fraction: DecimalString | None = None
 
 
-class AprRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+class AprRequest(ApiStruct):
     advances: Annotated[list[FlowIn], msgspec.Meta(min_length=1, max_length=MAX_FLOWS)]
     payments: Annotated[list[FlowIn], msgspec.Meta(min_length=1, max_length=MAX_FLOWS)]
     unit_period: UnitPeriodIn | None = None
 
 
-class UnitPeriodOut(msgspec.Struct, rename="camel"):
-    unit: str
+class UnitPeriodOut(ApiStruct):
+    unit: Unit
     count: int
 
 
-class FlowOut(msgspec.Struct, rename="camel"):
+class FlowOut(ApiStruct, gc=False):
     kind: Literal["advance", "payment"]
     amount: Decimal
     periods: int
     fraction: Decimal
 
 
-class AprResponse(msgspec.Struct, rename="camel"):
+class AprResponse(ApiStruct):
     """``apr`` in percent (6 decimals); ``regular`` decides the 1/8 vs 1/4 point tolerance."""
 
     apr: Decimal

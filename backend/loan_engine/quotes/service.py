@@ -1,19 +1,22 @@
 """Quotes and APRs: wire types in, ``loan_engine.finance`` in the middle, wire types out.
 
 The HTTP controller and the CLI both call these functions, so a quote is computed by one code path
-whichever way it is asked for. Every invalid input becomes a 422 naming the request field.
+whichever way it is asked for. Every invalid input becomes a 422 naming the request field; an APR that
+needs more work than one request may ask for becomes a 422 ``work-limit-exceeded``.
+
+The functions are synchronous and CPU-bound; ``quote_work`` and ``apr_work`` estimate, before any
+computing, how much work a request asks for, so the controller can run the long ones off the event loop.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Final
+from itertools import repeat
+from typing import Any, ClassVar, Final, Literal
 
-import msgspec
-
-from loan_engine.errors import FieldError, ValidationError
+from loan_engine.api.fields import wire_field
+from loan_engine.errors import FieldError, LoanEngineError, ValidationError
 from loan_engine.finance.apr import (
     AprResult,
     DatedFlow,
@@ -23,14 +26,12 @@ from loan_engine.finance.apr import (
     apr_from_dates,
     apr_from_flows,
 )
-from loan_engine.finance.calendar import parse_frequency
-from loan_engine.finance.daycount import DayCount
+from loan_engine.finance.calendar import FrequencyName, parse_frequency
 from loan_engine.finance.disclosure import Disclosure, disclose
-from loan_engine.finance.errors import FinanceInputError
-from loan_engine.finance.kernel import compiled
-from loan_engine.finance.money import RoundingMode, currency, to_minor_units
+from loan_engine.finance.errors import FinanceInputError, WorkLimitError
+from loan_engine.finance.money import Money, currency
 from loan_engine.finance.schedule import Schedule, build_schedule
-from loan_engine.finance.terms import Amortization, Fee, InterestMethod, LoanTerms, OddDaysInterest
+from loan_engine.finance.terms import Amortization, Fee, InterestMethod, LoanTerms
 from loan_engine.quotes.schemas import (
     AprRequest,
     AprResponse,
@@ -44,57 +45,59 @@ from loan_engine.quotes.schemas import (
     UnitPeriodOut,
 )
 
-__all__ = ["apr", "price", "quote", "quote_csv", "quote_json"]
+__all__ = ["WorkLimitExceededError", "apr", "apr_work", "price", "quote", "quote_csv", "quote_work"]
 
-_ZERO: Final = Decimal(0)
-_ENCODE: Final = msgspec.json.Encoder().encode
 APR_PLACES: Final = Decimal("0.000001")  # POST /api/apr: a precision tool
 DISCLOSED_APR_PLACES: Final = Decimal("0.0001")  # disclosed: 6.5000, not 6.499999
 FRACTION_PLACES: Final = Decimal("1e-12")
 CSV_HEADER: Final = "number,dueDate,payment,principal,interest,fees,balance"
 
-# The request's Literal fields are already validated by msgspec; these map them to the enums
-# without going through the (slow) Enum constructor.
-_AMORTIZATION: Final = {m.value: m for m in Amortization}
-_INTEREST: Final = {m.value: m for m in InterestMethod}
-_DAY_COUNT: Final = {m.value: m for m in DayCount}
-_ODD_DAYS: Final = {m.value: m for m in OddDaysInterest}
-_ROUNDING: Final = {m.value: m for m in RoundingMode}
 
-# finance attribute names that differ from the request's camelCase names
-_WIRE_NAMES: Final = {"term": "termPeriods", "rounding": "roundingMode", "on": "date"}
+class WorkLimitExceededError(LoanEngineError):
+    """A request asks for more computation than one request may (issue 12: no request can hog a worker)."""
+
+    status: ClassVar[int] = 422
+    type: ClassVar[str] = "work-limit-exceeded"
+    title: ClassVar[str] = "Too much work for one request"
+
+    def __init__(self, exc: WorkLimitError) -> None:
+        super().__init__(f"{wire_field(exc.field)}: {exc.message}; split the flows into smaller requests")
+        self.field = wire_field(exc.field)
+        self.limit = exc.limit
+
+    def extensions(self) -> dict[str, Any]:
+        return {"field": self.field, "limit": self.limit}
 
 
-def wire_field(name: str) -> str:
-    """``fees.0.amount`` stays; ``first_payment_date`` -> ``firstPaymentDate``; ``term`` -> ``termPeriods``."""
-    parts = [_WIRE_NAMES.get(part, part) for part in name.split(".")]
-    return ".".join(re.sub(r"_([a-z])", lambda m: m.group(1).upper(), part) for part in parts)
-
-
-def _invalid(exc: FinanceInputError) -> ValidationError:
+def _invalid(exc: FinanceInputError) -> LoanEngineError:
+    if isinstance(exc, WorkLimitError):
+        return WorkLimitExceededError(exc)
     return ValidationError([FieldError(wire_field(exc.field), exc.message)])
 
 
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 def _terms(request: QuoteRequest, today: date) -> LoanTerms:
-    cur = currency(request.currency)
-    fees = tuple(Fee(fee.name, Decimal(fee.amount), fee.financed) for fee in request.fees) if request.fees else ()
+    fees = tuple(Fee(fee.name, Decimal(fee.amount), fee.financed, fee.finance_charge) for fee in request.fees)
     return LoanTerms(
         principal=Decimal(request.principal),
         annual_rate=Decimal(request.annual_rate).scaleb(-2),
         term=request.term_periods,
         start_date=request.start_date or today,
         frequency=parse_frequency(request.frequency),
-        amortization=_AMORTIZATION[request.amortization],
+        amortization=request.amortization,
         first_payment_date=request.first_payment_date,
-        interest_method=_INTEREST[request.interest_method],
-        day_count=_DAY_COUNT[request.day_count],
-        odd_days_interest=_ODD_DAYS[request.odd_days_interest],
-        balloon_amount=None if request.balloon_amount is None else Decimal(request.balloon_amount),
+        interest_method=request.interest_method,
+        day_count=request.day_count,
+        odd_days_interest=request.odd_days_interest,
+        balloon_amount=_decimal(request.balloon_amount),
         amortization_term=request.amortization_term,
         fees=fees,
-        currency=cur,
-        rounding=_ROUNDING[request.rounding_mode],
-        installment_multiple=(None if request.installment_multiple is None else Decimal(request.installment_multiple)),
+        currency=currency(request.currency),
+        rounding=request.rounding_mode,
+        installment_multiple=_decimal(request.installment_multiple),
     )
 
 
@@ -107,87 +110,65 @@ def price(request: QuoteRequest, today: date) -> tuple[Schedule, Disclosure]:
         raise _invalid(exc) from None
 
 
+def quote_work(request: QuoteRequest) -> int:
+    """Rough cost of a quote in steps of the schedule loop (about one installment of a level loan), before
+    computing anything: one per installment; with daily interest one more per period (a day count each,
+    over a balloon's longer amortization term too); and, where the APR must value installments one by one
+    instead of as one run of equal payments, four more (level principal: every installment differs) or
+    eight more (semimonthly: each installment is placed by its date)."""
+    term = request.term_periods
+    steps = term
+    if request.interest_method is InterestMethod.DAILY:
+        steps += request.amortization_term or term
+    if request.amortization is Amortization.LEVEL_PRINCIPAL:
+        steps += 4 * term
+    if request.frequency == FrequencyName.SEMIMONTHLY:
+        steps += 8 * term
+    return steps
+
+
 def quote(request: QuoteRequest, today: date) -> QuoteResponse:
-    """POST /api/quotes as a typed response (the CLI's path; JSON for HTTP is ``quote_json``)."""
+    """POST /api/quotes: the schedule, its totals and the Truth-in-Lending box."""
     schedule, box = price(request, today)
-    return _response(schedule, box, _rows(schedule))
-
-
-def quote_json(request: QuoteRequest, today: date) -> bytes:
-    """POST /api/quotes as JSON bytes: ``msgspec.json.encode(quote(request, today))``, with the schedule
-    written by the compiled kernel when it computed it (tests/unit/quotes check the bytes are equal)."""
-    schedule, box = price(request, today)
-    rows = schedule.parts.rows
-    if rows is None or compiled is None:
-        return _ENCODE(_response(schedule, box, _rows(schedule)))
-    cur = schedule.terms.currency
-    payments = schedule.payments  # the first and last installments may differ; all between are level
-    first, level, last = (to_minor_units(p, cur) for p in (payments[0], payments[len(payments) // 2], payments[-1]))
-    written = compiled.schedule_json(rows, schedule.due_dates, first, level, last, cur.minor_units)
-    # msgspec writes a Raw value verbatim; structs.replace does not check field types.
-    return _ENCODE(msgspec.structs.replace(_response(schedule, box, []), schedule=msgspec.Raw(written)))
+    terms = schedule.terms
+    cur = terms.currency
+    loan_amount = Money(terms.loan_amount, cur)
+    total = box.total_of_payments
+    return QuoteResponse(
+        currency=cur.code,
+        payment=schedule.regular_payment.amount,
+        prepaid_interest=schedule.prepaid_interest.amount,
+        schedule=_rows(schedule),
+        totals=Totals(
+            payments=total.amount,
+            principal=loan_amount.amount,
+            interest=(total - loan_amount).amount,
+            fees=Money(terms.total_fees, cur).amount,
+        ),
+        disclosure=DisclosureOut(
+            apr=box.apr.quantize(DISCLOSED_APR_PLACES, ROUND_HALF_UP),
+            finance_charge=box.finance_charge.amount,
+            amount_financed=box.amount_financed.amount,
+            total_of_payments=total.amount,
+        ),
+    )
 
 
 def _rows(schedule: Schedule) -> list[Row]:
-    quantum = schedule.terms.currency.quantum
     n = len(schedule)
+    no_fee = schedule.fees[0] if n else Decimal(0)
     return list(
         map(
             Row,
             range(1, n + 1),
             schedule.due_dates,
-            _strings(schedule.payments),
-            map(_text, schedule.principal),
-            map(_text, schedule.interest),
-            [str(_ZERO.quantize(quantum))] * n,
-            map(_text, schedule.balances),
+            schedule.payments,
+            schedule.principal,
+            schedule.interest,
+            repeat(no_fee, n),
+            schedule.balances,
         )
     )
-
-
-def _response(schedule: Schedule, box: Disclosure, rows: list[Row]) -> QuoteResponse:
-    terms = schedule.terms
-    quantum = terms.currency.quantum
-    loan_amount = terms.loan_amount.quantize(quantum)
-    totals = Totals(
-        payments=box.total_of_payments,
-        principal=loan_amount,
-        interest=box.total_of_payments - loan_amount,
-        fees=(terms.fees_at_closing + terms.financed_fees).quantize(quantum),
-    )
-    disclosure = DisclosureOut(
-        apr=box.apr.quantize(DISCLOSED_APR_PLACES, ROUND_HALF_UP),
-        finance_charge=box.finance_charge,
-        amount_financed=box.amount_financed.quantize(quantum),
-        total_of_payments=box.total_of_payments,
-    )
-    return QuoteResponse(
-        currency=terms.currency.code,
-        payment=schedule.regular_payment,
-        prepaid_interest=schedule.prepaid_interest.quantize(quantum),
-        schedule=rows,
-        totals=totals,
-        disclosure=disclosure,
-    )
-
-
-# For amounts quantized to a minor unit (exponent 0 to -4) the engineering string is the plain
-# string (no exponent is ever needed), and Decimal.to_eng_string is measurably faster than str().
-_text: Final = Decimal.to_eng_string
-
-
-def _strings(column: tuple[Decimal, ...]) -> list[str]:
-    """Decimal strings of a column; a level column (one shared value between its first and last
-    entries) is formatted once."""
-    n = len(column)
-    if n > 3:
-        level = column[1]
-        middle = column[1 : n - 1]
-        if middle.count(level) == n - 2:
-            out = [_text(level)] * n
-            out[0], out[-1] = _text(column[0]), _text(column[-1])
-            return out
-    return list(map(_text, column))
 
 
 def quote_csv(request: QuoteRequest, today: date) -> str:
@@ -202,6 +183,12 @@ def quote_csv(request: QuoteRequest, today: date) -> str:
 
 
 # --- POST /api/apr ------------------------------------------------------------------------------
+
+
+def apr_work(request: AprRequest) -> int:
+    """Rough cost of an APR before computing anything: its number of flows (the solver evaluates each
+    one per iteration, up to ``finance.apr.MAX_TERM_EVALUATIONS`` in all)."""
+    return len(request.advances) + len(request.payments)
 
 
 def _form(kind: str, flows: list[FlowIn]) -> str | None:
@@ -234,14 +221,15 @@ def _solve(request: AprRequest) -> AprResult:
         raise ValidationError.one("payments", "advances and payments must all use dates, or all periods")
     unit = None
     if request.unit_period is not None:
-        unit = UnitPeriod(Unit(request.unit_period.unit), request.unit_period.count)
+        unit = UnitPeriod(request.unit_period.unit, request.unit_period.count)
     if advance_form == "date":
         return apr_from_dates(_dated(request.advances), _dated(request.payments), unit)
     return apr_from_flows(_placed(request.advances), _placed(request.payments), unit or UnitPeriod(Unit.MONTH))
 
 
 def apr(request: AprRequest) -> AprResponse:
-    """POST /api/apr: the Appendix J APR of any advances and payments."""
+    """POST /api/apr: the Appendix J APR of any advances and payments (at most
+    ``finance.apr.MAX_TERM_EVALUATIONS`` evaluations of a flow)."""
     try:
         result = _solve(request)
     except FinanceInputError as exc:
@@ -251,13 +239,13 @@ def apr(request: AprRequest) -> AprResponse:
     unit = result.unit_period
     return AprResponse(
         apr=result.apr.quantize(APR_PLACES, ROUND_HALF_UP),
-        unit_period=UnitPeriodOut(unit.unit.value, unit.count),
+        unit_period=UnitPeriodOut(unit.unit, unit.count),
         unit_periods_per_year=unit.per_year.quantize(FRACTION_PLACES).normalize(),
         regular=result.regular,
         flows=flows,
     )
 
 
-def _flow_out(kind: str, flow: Flow) -> FlowOut:
+def _flow_out(kind: Literal["advance", "payment"], flow: Flow) -> FlowOut:
     fraction = flow.fraction.quantize(FRACTION_PLACES).normalize() if flow.fraction else Decimal(0)
-    return FlowOut(kind, flow.amount, flow.periods, fraction)  # type: ignore[arg-type]
+    return FlowOut(kind, flow.amount, flow.periods, fraction)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
+
+from loan_engine.finance.apr import MAX_FLOWS, MAX_TERM_EVALUATIONS
+from loan_engine.finance.daycount import DayCount
+from loan_engine.finance.money import RoundingMode
+from loan_engine.finance.terms import Amortization, InterestMethod, OddDaysInterest
+from loan_engine.quotes import service
+from loan_engine.quotes.controller import QUOTE_INLINE_WORK
+from loan_engine.quotes.schemas import QuoteRequest
 
 Client = AsyncTestClient[Litestar]
 PROBLEM = "application/problem+json"
@@ -274,10 +284,104 @@ async def test_quotes_are_public_and_documented(client: Client) -> None:
     assert "security" not in spec["paths"]["/api/quotes"]["post"]
 
 
-async def test_a_malformed_decimal_reads_as_a_sentence_not_a_regex(client) -> None:  # type: ignore[no-untyped-def]
+async def test_a_malformed_decimal_reads_as_a_sentence_not_a_regex(client: Client) -> None:
     response = await client.post("/api/quotes", json={**BASE, "annualRate": "1e3"})
     assert response.status_code == 422
     (error,) = response.json()["errors"]
     assert error["field"] == "annualRate"
     assert error["message"].startswith("must be an annual percentage written as a string")
     assert "regex" not in response.text
+
+
+async def test_a_fee_that_is_not_a_finance_charge_is_lent_but_not_charged(client: Client) -> None:
+    fees = [
+        {"name": "origination", "amount": "3000"},
+        {"name": "appraisal", "amount": "500", "financed": True, "financeCharge": False},
+    ]
+    quote = (await client.post("/api/quotes", json=body(principal="250000", fees=fees))).json()
+    assert quote["payment"] == "1583.33"  # the appraisal is part of the 250,500 lent
+    assert quote["totals"]["principal"] == "250500.00"
+    assert quote["totals"]["fees"] == "3500.00"
+    assert quote["disclosure"]["amountFinanced"] == "247500.00"  # less the origination fee only
+    assert quote["disclosure"]["financeCharge"] == "322499.35"
+    assert quote["disclosure"]["apr"] == "6.6162"
+
+
+async def test_fees_are_finance_charges_unless_they_say_otherwise(client: Client) -> None:
+    spec = (await client.get("/api/docs/openapi.json")).json()
+    fee = spec["components"]["schemas"]["FeeIn"]["properties"]["financeCharge"]
+    assert fee["default"] is True
+    with_flag = body(fees=[{"name": "origination", "amount": "1000", "financeCharge": True}])
+    without = body(fees=[{"name": "origination", "amount": "1000"}])
+    first = (await client.post("/api/quotes", json=with_flag)).json()
+    assert first == (await client.post("/api/quotes", json=without)).json()
+    assert first["disclosure"]["amountFinanced"] == "199000.00"
+
+
+async def test_a_long_quote_is_computed_off_the_event_loop_with_the_same_result(client: Client) -> None:
+    # 1,200 weekly installments with daily interest: far above the inline threshold, so a worker thread
+    # computes it; the answer is the service's own.
+    payload = body(termPeriods=1200, frequency="weekly", interestMethod="daily", dayCount="actual/365")
+    response = await client.post("/api/quotes", json=payload)
+    assert response.status_code == 200
+    quote = response.json()
+    assert len(quote["schedule"]) == 1200
+    assert quote["schedule"][-1]["balance"] == "0.00"
+    request = msgspec.convert(payload, QuoteRequest)
+    assert service.quote_work(request) > QUOTE_INLINE_WORK
+    assert response.content == msgspec.json.encode(service.quote(request, datetime.now(UTC).date()))
+    csv = await client.post("/api/quotes", json=payload, headers={"Accept": "text/csv"})
+    assert len(csv.text.splitlines()) == 1201
+
+
+def _newton_fails(n: int) -> dict[str, Any]:
+    """2n distinct flows whose APR only bisection finds (payments early, most advances late)."""
+    advances = [{"amount": "1000", "periods": 0}]
+    advances += [{"amount": f"{3 + k / 1000:.3f}", "periods": 200 + k % 100} for k in range(n - 1)]
+    lent = 1000 + sum(3 + k / 1000 for k in range(n - 1))
+    payments = [{"amount": f"{lent * 1.05 / n + k / 10000:.4f}", "periods": 1 + k % 3} for k in range(n)]
+    return {"advances": advances, "payments": payments}
+
+
+async def test_an_apr_that_needs_too_much_work_is_a_422_saying_so(client: Client) -> None:
+    response = await client.post("/api/apr", json=_newton_fails(1200))
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert problem["type"] == "urn:loan-engine:problem:work-limit-exceeded"
+    assert problem["field"] == "payments"
+    assert problem["limit"] == MAX_TERM_EVALUATIONS
+    assert "30,000" in problem["detail"]
+    # The same kind of flows, fewer of them, are answered (bisection fits in the bound).
+    small = await client.post("/api/apr", json=_newton_fails(20))
+    assert small.status_code == 200
+
+
+async def test_the_largest_apr_request_is_answered(client: Client) -> None:
+    payments = [{"amount": f"{500 + k / 100:.2f}", "periods": k + 1} for k in range(MAX_FLOWS - 1)]
+    payload = {"advances": [{"amount": "250000", "periods": 0}], "payments": payments}
+    response = await client.post("/api/apr", json=payload)
+    assert response.status_code == 200
+    assert len(response.json()["flows"]) == MAX_FLOWS
+
+
+async def test_the_openapi_lists_the_finance_enums_and_states_the_bounds(client: Client) -> None:
+    spec = (await client.get("/api/docs/openapi.json")).json()
+    schemas = spec["components"]["schemas"]
+
+    def values(field: str) -> list[str]:
+        prop = schemas["QuoteRequest"]["properties"][field]
+        ref = prop.get("$ref") or next(item["$ref"] for item in prop.get("oneOf", prop.get("anyOf", [])))
+        return list(schemas[ref.rsplit("/", 1)[1]]["enum"])
+
+    assert values("amortization") == [member.value for member in Amortization]
+    assert values("dayCount") == [member.value for member in DayCount]
+    assert values("roundingMode") == [member.value for member in RoundingMode]
+    assert values("interestMethod") == [member.value for member in InterestMethod]
+    assert values("oddDaysInterest") == [member.value for member in OddDaysInterest]
+    quotes = spec["paths"]["/api/quotes"]["post"]["description"]
+    apr = spec["paths"]["/api/apr"]["post"]["description"]
+    assert "1,200 installments" in quotes
+    assert f"{MAX_FLOWS:,} flows" in apr
+    assert f"{MAX_TERM_EVALUATIONS:,}" in apr
+    assert "work-limit-exceeded" in apr

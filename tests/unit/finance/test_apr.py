@@ -17,6 +17,8 @@ from decimal import Decimal
 import pytest
 
 from loan_engine.finance.apr import (
+    MAX_FLOWS,
+    MAX_TERM_EVALUATIONS,
     DatedFlow,
     Flow,
     Unit,
@@ -28,7 +30,7 @@ from loan_engine.finance.apr import (
     place,
 )
 from loan_engine.finance.calendar import add_months
-from loan_engine.finance.errors import FinanceInputError
+from loan_engine.finance.errors import FinanceInputError, WorkLimitError
 
 D = Decimal
 
@@ -286,7 +288,7 @@ def test_invalid_flows_name_the_field(advances: list[Flow], payments: list[Flow]
 def test_payment_before_the_first_advance_is_rejected() -> None:
     with pytest.raises(FinanceInputError) as info:
         apr_from_dates([DatedFlow(D(100), date(2024, 2, 1))], [DatedFlow(D(110), date(2024, 1, 1))])
-    assert info.value.field == "payments.0.date"
+    assert info.value.field == "payments.0.on"
 
 
 def test_tolerance_is_an_eighth_point_regular_and_a_quarter_irregular() -> None:
@@ -300,3 +302,40 @@ def test_unit_period_normalises_twelve_months_to_a_year() -> None:
     assert UnitPeriod(Unit.MONTH, 12) == UnitPeriod(Unit.YEAR)
     with pytest.raises(FinanceInputError):
         UnitPeriod(Unit.WEEK, 53)
+
+
+def _newton_fails(n: int) -> tuple[list[Flow], list[Flow]]:
+    """Payments at periods 1-3, most advances at 200-299: at the first guess the late advances make the
+    equation's slope positive, so Newton's method gives up and bisection (about 110 evaluations) runs."""
+    advances = [Flow(D(1000), 0)] + [Flow(D(3) + D(k) / 1000, 200 + k % 100) for k in range(n - 1)]
+    lent = sum((flow.amount for flow in advances), D(0))
+    payments = [Flow((lent * D("1.05") / n).quantize(D("0.0001")) + D(k) / 10000, 1 + k % 3) for k in range(n)]
+    return advances, payments
+
+
+def test_the_solver_stops_at_its_work_bound() -> None:
+    # 2,400 distinct flows whose root only bisection finds: about 110 x 2,400 evaluations, past the bound.
+    advances, payments = _newton_fails(1200)
+    with pytest.raises(WorkLimitError) as info:
+        apr_from_flows(advances, payments, UnitPeriod(Unit.MONTH))
+    assert info.value.field == "payments"
+    assert info.value.limit == MAX_TERM_EVALUATIONS
+
+
+def test_bisection_still_answers_small_inputs() -> None:
+    advances, payments = _newton_fails(20)
+    result = apr_from_flows(advances, payments, UnitPeriod(Unit.MONTH))
+    # The root balances the equation: present value of the payments equals that of the advances.
+    i = result.unit_rate
+    paid = sum((p.amount / (1 + i) ** p.periods for p in payments), D(0))
+    lent = sum((a.amount / (1 + i) ** a.periods for a in advances), D(0))
+    value = paid - lent
+    assert abs(value) < D("1e-20")
+
+
+def test_the_largest_request_newton_solves_is_within_the_bound() -> None:
+    # One advance and 2,399 payments of distinct amounts: no two alike, so every flow is its own term.
+    payments = [Flow(D(500) + D(k) / 100, k + 1) for k in range(MAX_FLOWS - 1)]
+    result = apr_from_flows([Flow(D(250000), 0)], payments, UnitPeriod(Unit.MONTH))
+    assert D(0) < result.apr < D(10)
+    assert len(result.payment_streams) == MAX_FLOWS - 1

@@ -1,11 +1,16 @@
+"""Currencies, named rounding modes, and the invariants of Money (hypothesis)."""
+
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from loan_engine.finance.errors import FinanceInputError
-from loan_engine.finance.money import RoundingMode, currency, quantize, round_to_multiple, to_decimal
+from loan_engine.finance.errors import CurrencyMismatchError, FinanceInputError
+from loan_engine.finance.money import Money, RoundingMode, currency, quantize, round_to_multiple, to_decimal
 
 
 @pytest.mark.parametrize(
@@ -82,3 +87,136 @@ def test_to_decimal_accepts_strings_and_ints_exactly() -> None:
         to_decimal("Infinity")
     with pytest.raises(FinanceInputError):
         to_decimal("ten")
+
+
+# --- Money -------------------------------------------------------------------------------------------
+
+CODES = ["USD", "JPY", "BHD", "CLF"]
+
+
+@st.composite
+def moneys(draw: st.DrawFn, code: str | None = None) -> Money:
+    cur = currency(code or draw(st.sampled_from(CODES)))
+    units = draw(st.integers(min_value=-(10**15), max_value=10**15))
+    return Money(Decimal(units).scaleb(-cur.minor_units), cur)
+
+
+@st.composite
+def same_currency(draw: st.DrawFn, count: int) -> list[Money]:
+    code = draw(st.sampled_from(CODES))
+    return [draw(moneys(code)) for _ in range(count)]
+
+
+def usd(amount: str | int) -> Money:
+    return Money.of(amount, "USD")
+
+
+def test_money_keeps_the_currency_exponent() -> None:
+    assert str(usd(5)) == "5.00 USD"
+    assert usd("5.1").amount.as_tuple().exponent == -2
+    assert str(Money.of("1200", "JPY")) == "1200 JPY"
+    assert repr(usd("12.50")) == "Money('12.50', 'USD')"
+
+
+def test_money_refuses_floats_and_fractions_of_the_minor_unit() -> None:
+    with pytest.raises(TypeError):
+        Money(0.1, currency("USD"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Money.of(0.1, "USD")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        usd(1).times(0.5, RoundingMode.HALF_UP)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        usd(1) + Decimal(1)  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        Money(Decimal(1), "USD")  # type: ignore[arg-type]
+    with pytest.raises(FinanceInputError) as info:
+        usd("1.005")
+    assert info.value.field == "amount"
+    with pytest.raises(FinanceInputError):
+        Money(Decimal("NaN"), currency("USD"))
+
+
+def test_money_refuses_mixed_currencies() -> None:
+    euros = Money.of(1, "EUR")
+    for combine in (lambda: usd(1) + euros, lambda: usd(1) - euros, lambda: usd(1) < euros, lambda: usd(1) >= euros):
+        with pytest.raises(CurrencyMismatchError) as info:
+            combine()
+        assert info.value.field == "currency"
+    assert usd(1) != euros  # equality never raises: different currencies are simply different amounts
+
+
+def test_rounding_goes_through_a_named_mode() -> None:
+    assert Money.rounded(Decimal("2.345"), currency("USD"), RoundingMode.HALF_EVEN) == usd("2.34")
+    assert Money.rounded(Decimal("2.345"), currency("USD"), RoundingMode.HALF_UP) == usd("2.35")
+    # One month of 6.5 % on 1,212.00 is 6.565 exactly: the tie goes by the mode, given the rate to 38 digits
+    # (at 28 the product is 6.56500...04 and half-even goes up: docs/LOAN_MATH.md, "Exact rounding").
+    monthly = decimal.Context(prec=38).divide(Decimal("0.065"), 12)
+    assert usd("1212.00").times(monthly, RoundingMode.HALF_EVEN) == usd("6.56")
+    assert usd("1212.00").times(monthly, RoundingMode.HALF_UP) == usd("6.57")
+    assert usd(10).times(3, RoundingMode.DOWN) == usd(30)
+
+
+def test_zero_is_never_negative_and_is_falsy() -> None:
+    assert str(-Money.zero(currency("USD"))) == "0.00 USD"
+    assert str(usd(5) - usd(5)) == "0.00 USD"
+    assert not Money.zero(currency("USD"))
+    assert usd("0.01")
+
+
+def test_total_needs_its_currency() -> None:
+    assert Money.total([usd(1), usd("2.50")], currency("USD")) == usd("3.50")
+    assert Money.total([], currency("JPY")) == Money.of(0, "JPY")
+    with pytest.raises(CurrencyMismatchError):
+        Money.total([usd(1)], currency("EUR"))
+
+
+@given(same_currency(3))
+def test_addition_is_exact_commutative_and_associative(values: list[Money]) -> None:
+    a, b, c = values
+    assert a + b == b + a
+    assert (a + b) + c == a + (b + c)
+    assert (a + b).amount == a.amount + b.amount
+
+
+@given(same_currency(2))
+def test_subtraction_undoes_addition_and_negation_is_its_own_inverse(values: list[Money]) -> None:
+    a, b = values
+    assert (a + b) - b == a
+    assert a - b == a + (-b)
+    negated = -a
+    assert -negated == a
+    assert a + (-a) == Money.zero(a.currency)
+
+
+@given(same_currency(2))
+def test_comparisons_follow_the_amounts(values: list[Money]) -> None:
+    a, b = values
+    assert (a < b) == (a.amount < b.amount)
+    assert (a <= b) == (a.amount <= b.amount)
+    assert (a > b) == (b < a)
+    assert (a >= b) == (b <= a)
+    assert (a == b) == (a.amount == b.amount)
+
+
+@given(moneys(), st.integers(min_value=-(10**6), max_value=10**6), st.sampled_from(list(RoundingMode)))
+def test_multiplication_rounds_once_to_the_minor_unit(value: Money, per_million: int, mode: RoundingMode) -> None:
+    factor = Decimal(per_million).scaleb(-6)
+    product = value.times(factor, mode)
+    exact = value.amount * factor  # at most 22 significant digits: exact in the default context
+    quantum = value.currency.quantum
+    assert product.currency == value.currency
+    assert product.amount == product.amount.quantize(quantum)
+    assert abs(product.amount - exact) < quantum  # at most one minor unit away...
+    if mode in (RoundingMode.HALF_EVEN, RoundingMode.HALF_UP):
+        assert abs(product.amount - exact) * 2 <= quantum  # ...and at most half of one when rounding to nearest
+    if mode is RoundingMode.DOWN:
+        assert abs(product.amount) <= abs(exact)
+    if mode is RoundingMode.UP:
+        assert abs(product.amount) >= abs(exact)
+
+
+@given(moneys())
+def test_multiplying_by_one_changes_nothing_and_money_is_hashable(value: Money) -> None:
+    assert value.times(1, RoundingMode.HALF_EVEN) == value
+    assert hash(Money(value.amount, value.currency)) == hash(value)
+    assert Money.of(str(value.amount), value.currency.code) == value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -13,7 +14,7 @@ from loan_engine.finance.calendar import due_date, parse_frequency
 from loan_engine.finance.daycount import DayCount
 from loan_engine.finance.disclosure import disclose
 from loan_engine.finance.errors import FinanceInputError
-from loan_engine.finance.money import RoundingMode, currency
+from loan_engine.finance.money import Money, RoundingMode, currency
 from loan_engine.finance.schedule import Schedule
 from loan_engine.finance.schedule import build_schedule as _build_schedule
 from loan_engine.finance.terms import Amortization, Fee, InterestMethod, LoanTerms, OddDaysInterest
@@ -43,7 +44,8 @@ def loan_terms(draw: st.DrawFn, *, with_fees: bool = True, regular: bool = False
         first = start + timedelta(days=draw(st.integers(min_value=1, max_value=60)))
     fees: tuple[Fee, ...] = ()
     if with_fees and draw(st.booleans()):
-        fees = (Fee("fee", Decimal(draw(st.integers(min_value=1, max_value=50_00))).scaleb(-2), draw(st.booleans())),)
+        amount = Decimal(draw(st.integers(min_value=1, max_value=50_00))).scaleb(-2)
+        fees = (Fee("fee", amount, financed=draw(st.booleans()), finance_charge=draw(st.booleans())),)
     principal = draw(cents) + Decimal(2000)
     multiple = None
     if amortization is not Amortization.INTEREST_ONLY and draw(st.booleans()):
@@ -212,3 +214,24 @@ def test_currency_fixture_is_usd() -> None:
     assert LoanTerms(principal=Decimal(1), annual_rate=Decimal(0), term=1, start_date=date(2024, 1, 1)).currency == (
         currency("USD")
     )
+
+
+@PROFILE
+@given(plain_loans(), st.integers(min_value=1, max_value=2_000_00), st.booleans())
+def test_a_fee_that_is_not_a_finance_charge_never_counts_in_the_finance_charge(
+    terms: LoanTerms, cents: int, financed: bool
+) -> None:
+    """Reg Z 1026.4(c): an excluded fee reduces neither the amount financed nor adds to the finance charge;
+    financed, it is lent (amount financed and loan amount rise by it) and only its interest is charged."""
+    fee = Decimal(cents).scaleb(-2)
+    with_fee = replace(terms, fees=(Fee("appraisal", fee, financed=financed, finance_charge=False),))
+    plain = disclose(build_schedule(terms))
+    box = disclose(build_schedule(with_fee))
+    assert box.amount_financed + box.finance_charge == box.total_of_payments
+    if not financed:
+        assert box == plain
+        return
+    amount = Money(fee, terms.currency)
+    assert box.amount_financed == plain.amount_financed + amount
+    extra_interest = build_schedule(with_fee).total_interest - build_schedule(terms).total_interest
+    assert box.finance_charge == plain.finance_charge + extra_interest

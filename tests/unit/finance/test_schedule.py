@@ -11,11 +11,16 @@ from amortization.schedule import amortization_schedule
 from loan_engine.finance.calendar import parse_frequency
 from loan_engine.finance.daycount import DayCount
 from loan_engine.finance.errors import FinanceInputError
-from loan_engine.finance.money import RoundingMode, currency
+from loan_engine.finance.money import Money, RoundingMode, currency
 from loan_engine.finance.schedule import build_schedule
 from loan_engine.finance.terms import Amortization, Fee, InterestMethod, LoanTerms, OddDaysInterest
 
 D = Decimal
+
+
+def usd(amount: str | int) -> Money:
+    return Money.of(amount, "USD")
+
 
 START = date(2025, 1, 1)
 
@@ -33,7 +38,7 @@ def terms(**overrides: object) -> LoanTerms:
 
 def test_standard_mortgage_payment_200k_6_5_percent_30_years() -> None:
     schedule = build_schedule(terms())
-    assert schedule.regular_payment == D("1264.14")
+    assert schedule.regular_payment == usd("1264.14")
     assert schedule.payments[0] == D("1264.14")
     assert schedule.interest[0] == D("1083.33")  # 200,000 * 0.065 / 12 = 1,083.333...
     assert schedule.principal[0] == D("180.81")
@@ -42,9 +47,9 @@ def test_standard_mortgage_payment_200k_6_5_percent_30_years() -> None:
 
 def test_250k_schedule_matches_the_reference_figures() -> None:
     schedule = build_schedule(terms(principal=D(250000)))
-    assert schedule.regular_payment == D("1580.17")
+    assert schedule.regular_payment == usd("1580.17")
     assert schedule.payments[-1] == D("1580.55")  # the last installment absorbs the residual
-    assert schedule.total_interest == D("318861.58")
+    assert schedule.total_interest == usd("318861.58")
 
 
 @pytest.mark.parametrize(("principal", "rate", "n"), [(250000, "0.065", 360), (18500, "0.0799", 60)])
@@ -87,7 +92,7 @@ def test_balloon_with_longer_amortization_term() -> None:
     schedule = build_schedule(
         terms(principal=D(200000), term=84, amortization=Amortization.BALLOON, amortization_term=360)
     )
-    assert schedule.regular_payment == D("1264.14")
+    assert schedule.regular_payment == usd("1264.14")
     assert len(schedule) == 84
     assert schedule.principal[-1] > D(170000)
     assert schedule.balances[-1] == 0
@@ -98,8 +103,8 @@ def test_balloon_with_stated_balloon_amount() -> None:
         terms(principal=D(100000), annual_rate=D("0.06"), term=60, amortization="balloon", balloon_amount=D(50000))
     )
     # The installment leaves about 50,000 owed; the last one pays it plus a month's interest.
-    assert abs(schedule.principal[-1] - D(50000)) < schedule.regular_payment
-    assert schedule.total_principal == D(100000)
+    assert abs(schedule.principal[-1] - D(50000)) < schedule.regular_payment.amount
+    assert schedule.total_principal == usd(100000)
 
 
 def test_long_odd_first_period_adds_odd_days_interest_to_the_first_installment() -> None:
@@ -108,7 +113,7 @@ def test_long_odd_first_period_adds_odd_days_interest_to_the_first_installment()
     odd = D("577.78")  # 200,000 * 0.065 * 16/360 = 577.777...
     assert schedule.payments[0] == D("1264.14") + odd
     assert schedule.interest[0] == D("1083.33") + odd
-    assert schedule.prepaid_interest == 0
+    assert not schedule.prepaid_interest
 
 
 def test_long_odd_first_period_as_prepaid_interest() -> None:
@@ -119,7 +124,7 @@ def test_long_odd_first_period_as_prepaid_interest() -> None:
             odd_days_interest=OddDaysInterest.PREPAID,
         )
     )
-    assert schedule.prepaid_interest == D("577.78")
+    assert schedule.prepaid_interest == usd("577.78")
     assert schedule.payments[0] == D("1264.14")
 
 
@@ -149,13 +154,13 @@ def test_daily_interest_uses_the_days_between_due_dates() -> None:
 def test_zero_rate() -> None:
     schedule = build_schedule(terms(principal=D(1000), annual_rate=D(0), term=3))
     assert schedule.payments == (D("333.33"), D("333.33"), D("333.34"))
-    assert schedule.total_interest == 0
+    assert schedule.total_interest == usd(0)
 
 
 def test_currency_without_minor_unit() -> None:
     schedule = build_schedule(terms(principal=D(1000000), annual_rate=D("0.015"), term=12, currency=currency("JPY")))
     assert all(p == p.to_integral_value() for p in schedule.payments)
-    assert schedule.total_principal == D(1000000)
+    assert schedule.total_principal == Money.of(1000000, "JPY")
 
 
 def test_three_decimal_currency() -> None:
@@ -165,23 +170,23 @@ def test_three_decimal_currency() -> None:
 
 def test_installment_rounded_up_to_whole_units() -> None:
     schedule = build_schedule(terms(installment_multiple=D(1), rounding=RoundingMode.UP))
-    assert schedule.regular_payment == D(1265)
-    assert schedule.total_principal == D(200000)
+    assert schedule.regular_payment == usd(1265)
+    assert schedule.total_principal == usd(200000)
     assert schedule.payments[-1] < D(1265)  # paying a little more each month leaves less at the end
 
 
 def test_fees_financed_are_added_to_the_loan_amount() -> None:
     financed = build_schedule(terms(fees=(Fee("origination", D(2000), financed=True),)))
-    assert financed.total_principal == D(202000)
+    assert financed.total_principal == usd(202000)
     at_closing = build_schedule(terms(fees=(Fee("origination", D(2000)),)))
-    assert at_closing.total_principal == D(200000)
+    assert at_closing.total_principal == usd(200000)
 
 
 def test_weekly_and_semimonthly_schedules_end_at_zero() -> None:
     for name in ("weekly", "biweekly", "semimonthly", "quarterly", "every-10-days"):
         schedule = build_schedule(terms(principal=D(5000), term=26, frequency=parse_frequency(name)))
         assert schedule.balances[-1] == 0
-        assert schedule.total_principal == D(5000)
+        assert schedule.total_principal == usd(5000)
 
 
 def test_rows_are_numbered_from_one_with_due_dates() -> None:

@@ -140,8 +140,8 @@ def test_the_origination_fee_is_a_percent_kept_within_its_bounds() -> None:
 def test_a_product_loan_prices_exactly_like_the_same_quote() -> None:
     terms = loan_terms(definition(), USD, Decimal(15000), 36, "monthly", "C", date(2026, 1, 15))
     schedule = build_schedule(terms)
-    assert schedule.regular_payment == Decimal("519.91")  # 15,000 at 14.99 % over 36 months
-    assert disclose(schedule).amount_financed == Decimal("14550.00")  # the 450.00 fee is withheld
+    assert schedule.regular_payment.amount == Decimal("519.91")  # 15,000 at 14.99 % over 36 months
+    assert disclose(schedule).amount_financed.amount == Decimal("14550.00")  # the 450.00 fee is withheld
 
 
 def test_the_example_is_priced_at_the_costliest_grade_with_the_apr_range() -> None:

@@ -390,7 +390,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** The APR of any advances and payments by Regulation Z Appendix J (actuarial method) */
+        /**
+         * The APR of any advances and payments by Regulation Z Appendix J (actuarial method)
+         * @description Bounds: at most 2,400 flows (advances and payments together). The solver evaluates the equation's terms at most 30,000 times in all (flows x iterations; a run of equal payments one period apart counts as one flow): Newton's method needs one or two iterations from its starting point even over 2,400 distinct flows, its bisection fallback about 110, so only small inputs can afford the fallback. A request that would need more is answered 422 with problem type `urn:loan-engine:problem:work-limit-exceeded`. More than 32 flows are computed in a worker thread.
+         */
         post: operations["ComputeApr"];
         delete?: never;
         options?: never;
@@ -427,6 +430,8 @@ export type paths = {
         /**
          * Price a loan: schedule, totals and the Truth-in-Lending figures (APR by Reg Z App. J)
          * @description Send `Accept: text/csv` to receive the schedule as CSV instead.
+         *
+         *     Bounds: at most 1,200 installments (and a balloon's amortization term at most 1,200) and 20 fees. A quote estimated at more than 480 steps of the schedule loop (one per installment; more with daily interest, level principal or semimonthly payments) is computed in a worker thread, so the server keeps answering other requests.
          */
         post: operations["CreateQuote"];
         delete?: never;
@@ -613,6 +618,13 @@ export type components = {
             overpayment: components["schemas"]["OverpaymentRule"];
             pastDue: components["schemas"]["PaymentComponent"][];
         };
+        /**
+         * Amortization
+         * @description How principal is repaid.
+         * @default level-payment
+         * @enum {string}
+         */
+        Amortization: "level-payment" | "level-principal" | "interest-only" | "balloon";
         /** AmountLimits */
         AmountLimits: {
             /**
@@ -830,6 +842,8 @@ export type components = {
              * @example 250000
              */
             amount: string;
+            /** @default true */
+            financeCharge?: boolean;
             /** @default false */
             financed?: boolean;
             name: string;
@@ -1131,11 +1145,7 @@ export type components = {
         };
         /** QuoteRequest */
         QuoteRequest: {
-            /**
-             * @default level-payment
-             * @enum {string}
-             */
-            amortization?: "level-payment" | "level-principal" | "interest-only" | "balloon";
+            amortization?: components["schemas"]["Amortization"];
             amortizationTerm?: number | null;
             /**
              * @description Annual rate in percent, 0 to 100, at most 8 decimals
@@ -1152,11 +1162,7 @@ export type components = {
              * @example USD
              */
             currency?: string;
-            /**
-             * @default 30/360
-             * @enum {string}
-             */
-            dayCount?: "30/360" | "30E/360" | "actual/365" | "actual/360" | "actual/actual";
+            dayCount?: components["schemas"]["DayCount"];
             fees?: components["schemas"]["FeeIn"][];
             firstPaymentDate?: string | null;
             /**
@@ -1170,26 +1176,14 @@ export type components = {
              * @example 250000
              */
             installmentMultiple?: string | null;
-            /**
-             * @default periodic
-             * @enum {string}
-             */
-            interestMethod?: "periodic" | "daily";
-            /**
-             * @default first-installment
-             * @enum {string}
-             */
-            oddDaysInterest?: "first-installment" | "prepaid";
+            interestMethod?: components["schemas"]["InterestMethod"];
+            oddDaysInterest?: components["schemas"]["OddDaysInterest"];
             /**
              * @description A decimal number as a string, e.g. "1264.14"
              * @example 250000
              */
             principal: string;
-            /**
-             * @default half-up
-             * @enum {string}
-             */
-            roundingMode?: "half-even" | "half-up" | "down" | "up";
+            roundingMode?: components["schemas"]["RoundingMode"];
             startDate?: string | null;
             /**
              * @description Number of installments, 1 to 1200
@@ -1339,17 +1333,22 @@ export type components = {
             before: components["schemas"]["Decision"] | null;
             count: number;
         };
+        /**
+         * Unit
+         * @description Standard intervals of time (Appendix J (b)(3)(iii)), plus a run of days.
+         * @enum {string}
+         */
+        Unit: "day" | "week" | "semimonth" | "month" | "year";
         /** UnitPeriodIn */
         UnitPeriodIn: {
             /** @default 1 */
             count?: number;
-            /** @enum {string} */
-            unit: "day" | "week" | "semimonth" | "month" | "year";
+            unit: components["schemas"]["Unit"];
         };
         /** UnitPeriodOut */
         UnitPeriodOut: {
             count: number;
-            unit: string;
+            unit: components["schemas"]["Unit"];
         };
         /** UserPage */
         UserPage: {

@@ -8,7 +8,8 @@ type Schemas = components["schemas"];
 export type QuoteRequest = Schemas["QuoteRequest"];
 export type Quote = Schemas["QuoteResponse"];
 export type ScheduleRow = Schemas["Row"];
-export type FeeInput = Required<Schemas["FeeIn"]>;
+// The calculator does not ask whether a fee is a finance charge yet: it is one (the API's default).
+export type FeeInput = Required<Omit<Schemas["FeeIn"], "financeCharge">>;
 
 export type Frequency =
   "weekly" | "biweekly" | "semimonthly" | "monthly" | "quarterly" | "semiannual" | "annual";
