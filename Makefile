@@ -31,19 +31,23 @@ lock: ## Re-pin requirements/*.txt from pyproject.toml (hashes, no index address
 run: $(STAMP) $(WEB_BUILD) ## Set up and run the API (+ the built web app) on an embedded PostgreSQL
 	$(if $(WEB_BUILD),WEB_DIST=web/dist) $(BIN)/loan-engine serve --host $${HOST:-127.0.0.1} --port $${PORT:-8000}
 
-lint: $(STAMP) $(WEB_LINT) ## ruff, ruff format --check, mypy --strict, hadolint
+# Each check runs once here (and `make test` runs this once); .pre-commit-config.yaml runs the same tools.
+lint: $(STAMP) $(WEB_LINT) ## ruff, ruff format --check, mypy --strict (app, tools, tests), import contracts, hadolint, cfn-lint, workflow schema
 	$(BIN)/ruff check $(PY_SOURCES)
 	$(BIN)/ruff format --check $(PY_SOURCES)
 	$(BIN)/mypy
-	if [ -d infra-scripts/src ]; then $(BIN)/mypy infra-scripts/src/loan_infra; fi
-	if [ -f Dockerfile ]; then $(BIN)/hadolint Dockerfile; fi
+	$(BIN)/lint-imports
+	$(BIN)/hadolint Dockerfile
+	$(BIN)/cfn-lint infra-scripts/templates/cloudformation/*.yaml
+	$(BIN)/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
 
 fmt: $(STAMP) ## Format Python sources
 	$(BIN)/ruff check --fix $(PY_SOURCES)
 	$(BIN)/ruff format $(PY_SOURCES)
 
-test: lint $(WEB_TEST) ## Set up and run every test: lint, types, backend, infra, web unit and browser tests
-	$(BIN)/pytest
+# The coverage floor (fail_under in pyproject.toml) applies to the whole suite only, not to targeted runs.
+test: lint $(WEB_TEST) ## Set up and run every test: lint, types, backend (with the coverage floor), infra, web unit and browser tests
+	$(BIN)/pytest --cov --cov-report=term:skip-covered
 
 bench: $(STAMP) ## Benchmarks; figures written to bench/results/ (bench/README.md)
 	mkdir -p bench/results

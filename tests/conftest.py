@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from loan_engine.app import create_app
 from loan_engine.db import migrations
 from loan_engine.db.embedded import EmbeddedPostgres
-from loan_engine.db.models import Base
+from loan_engine.models import Base
 from loan_engine.settings import PROJECT_ROOT, Environment, JwtSettings, Settings
 
 TEST_JWT_SECRET = "test-only-signing-secret-0123456789abcdef"  # 41 bytes; used only by the test app

@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -184,27 +183,11 @@ def test_only_the_execution_role_reads_secret_values() -> None:
 # --- CloudFormation, workflows --------------------------------------------------------------------
 
 
-def run_tool(name: str, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
-    assert exe, f"{name} is a dev dependency (requirements/dev.txt)"
-    return subprocess.run([exe, *args], capture_output=True, text=True, timeout=120, check=False)
+# cfn-lint and the GitHub workflow schema are linters: `make lint` runs them (once), not these tests.
 
 
-def test_cloudformation_templates_are_cfn_lint_clean() -> None:
-    templates = sorted(str(p) for p in (TEMPLATES / "cloudformation").glob("*.yaml"))
-    assert len(templates) == 2
-
-    result = run_tool("cfn-lint", *templates)
-
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_workflows_match_the_github_workflow_schema() -> None:
+def test_the_three_workflows_exist() -> None:
     assert [p.name for p in WORKFLOWS] == ["ci.yml", "deploy-api.yml", "deploy-web.yml"]
-
-    result = run_tool("check-jsonschema", "--builtin-schema", "vendor.github-workflows", *map(str, WORKFLOWS))
-
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_every_action_is_pinned_to_a_commit_sha_with_its_release_named() -> None:
@@ -281,10 +264,3 @@ def test_set_overrides_the_file_and_parses_toml_values() -> None:
 
     assert config.ecs.desired_count == 1
     assert config.network.subnets == ("subnet-1", "subnet-2")
-
-
-def test_console_script_is_installed() -> None:
-    result = run_tool("loan-infra", "--version")
-
-    assert result.returncode == 0
-    assert result.stdout.strip() == "loan-infra 0.1.0"

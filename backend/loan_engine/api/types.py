@@ -6,7 +6,11 @@
   client sends back as ``cursor`` for the next page (``null`` on the last page). Keyset rather than
   offset because the lists that matter grow without end (audit trail, ledger entries, payments): a deep
   page costs the same as the first (an index range scan, not OFFSET's skip of every earlier row), and a
-  row inserted while someone pages does not shift later pages or show a row twice.
+  row inserted while someone pages does not shift later pages or show a row twice. A page has no total
+  count: counting a list that grows without end costs as much as reading it.
+* ``Limit`` and ``Cursor`` are the query parameters of a list (``limit: Limit = DEFAULT_LIMIT``,
+  ``cursor: Cursor = None``). Litestar validates and documents a query parameter only from its own
+  ``QueryParameter``; ``Limit`` carries its bounds for msgspec too, for a Struct field.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import binascii
 from typing import Annotated, Any, Final, TypeVar
 
 import msgspec
+from litestar.params import QueryParameter
 
 from loan_engine.errors import ValidationError, pattern_meaning
 
@@ -67,15 +72,18 @@ Percent = Annotated[
         examples=["6.5"],
     ),
 ]
-Limit = Annotated[int, msgspec.Meta(ge=1, le=MAX_LIMIT, description=f"Page size, 1 to {MAX_LIMIT}")]
-Cursor = Annotated[
-    str,
-    msgspec.Meta(
-        max_length=512,
-        pattern="^[A-Za-z0-9_-]*$",
-        description="The `nextCursor` of the previous page; omit for the first page",
-    ),
+
+_LIMIT_TEXT = f"Page size, 1 to {MAX_LIMIT}"
+_CURSOR_TEXT = "The `nextCursor` of the previous page; omit for the first page"
+_CURSOR_PATTERN = "^[A-Za-z0-9_-]*$"
+Limit = Annotated[
+    int,
+    msgspec.Meta(ge=1, le=MAX_LIMIT, description=_LIMIT_TEXT),
+    QueryParameter(ge=1, le=MAX_LIMIT, description=_LIMIT_TEXT),
 ]
+# Optional by nature (the first page has none), so declared `str | None`: Litestar reads the parameter's
+# bounds only from an Annotated that wraps the whole optional type.
+Cursor = Annotated[str | None, QueryParameter(max_length=512, pattern=_CURSOR_PATTERN, description=_CURSOR_TEXT)]
 
 
 def encode_cursor(key: tuple[Any, ...]) -> str:
@@ -90,4 +98,6 @@ def decode_cursor(cursor: str, key_type: type[T]) -> T:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         return msgspec.json.decode(raw, type=key_type)
     except (binascii.Error, ValueError, msgspec.DecodeError):
-        raise ValidationError.one("cursor", "is not a cursor this list returned") from None
+        raise ValidationError.one(
+            "cursor", "This cursor was not returned by this list; start from the first page."
+        ) from None

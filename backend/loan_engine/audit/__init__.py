@@ -1,1 +1,2 @@
-"""The append-only audit trail of security events, and its admin query."""
+"""The append-only audit trail: any feature records its events here (`audit.service.record`) with the
+event types it declares (`audit.events.event_type`); admins read it through `GET /api/admin/audit`."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import msgspec
+from loan_engine.api.types import ApiStruct
 
 
-class AuditEventRead(msgspec.Struct, rename="camel"):
+class AuditEventRead(ApiStruct):
     id: int
     occurred_at: datetime
     event: str
@@ -22,8 +22,8 @@ class AuditEventRead(msgspec.Struct, rename="camel"):
     details: dict[str, Any]
 
 
-class AuditPage(msgspec.Struct, rename="camel"):
-    """Newest first. `nextBefore` is the `before` value for the next (older) page; null on the last page."""
+class AuditPage(ApiStruct):
+    """Newest first. `nextCursor` is the `cursor` of the next (older) page; null on the last page."""
 
     items: list[AuditEventRead]
-    next_before: int | None
+    next_cursor: str | None

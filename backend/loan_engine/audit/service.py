@@ -1,9 +1,11 @@
-"""Recording security events (inside the caller's transaction, so the event commits with the change it
-describes) and querying them."""
+"""Recording audited events, inside the caller's transaction so an event commits with the change it
+describes, and querying them. Any feature records here, with the event types it declared
+(`audit.events.event_type`); this package imports no feature."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -11,27 +13,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loan_engine.api.request import RequestMeta
+from loan_engine.api.types import decode_cursor, encode_cursor
 from loan_engine.audit import repository
+from loan_engine.audit.events import EventType
+from loan_engine.audit.models import AuditLog
 from loan_engine.audit.schemas import AuditEventRead, AuditPage
+from loan_engine.db.transactions import require_transaction, transaction
 from loan_engine.request_context import request_id_var
-
-
-class AuditEvent(StrEnum):
-    USER_REGISTERED = "user.registered"
-    ADMIN_BOOTSTRAPPED = "user.admin_bootstrapped"
-    LOGIN_SUCCEEDED = "auth.login.succeeded"
-    LOGIN_FAILED = "auth.login.failed"
-    REFRESH_REUSE_DETECTED = "auth.refresh.reuse_detected"
-    LOGOUT = "auth.logout"
-    PASSWORD_CHANGED = "auth.password.changed"
-    PASSWORD_CHANGE_FAILED = "auth.password.change_failed"
-    ROLES_CHANGED = "user.roles.changed"
-    USER_DISABLED = "user.disabled"
-    USER_ENABLED = "user.enabled"
-    CLIENT_CREATED = "client.created"
-    CLIENT_REVOKED = "client.revoked"
-    CLIENT_TOKEN_ISSUED = "client.token.issued"
-    CLIENT_TOKEN_DENIED = "client.token.denied"
 
 
 class Outcome(StrEnum):
@@ -41,7 +30,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Party:
-    """An actor or subject: a user, an API client, an email that matched no account, or the system."""
+    """An actor or subject: a user, an API client, an email that matched no account, the system, or any
+    other thing a feature names (`Party("loan", str(loan.id))`). `type` is at most 16 characters."""
 
     type: str
     id: str | None
@@ -66,17 +56,9 @@ class Party:
 ANONYMOUS = Party("anonymous", None)
 
 
-@dataclass(frozen=True, slots=True)
-class RequestMeta:
-    """Where a request came from (uvicorn resolves X-Forwarded-For from trusted proxies into `client`)."""
-
-    source_address: str | None = None
-    user_agent: str | None = None
-
-
 async def record(
     session: AsyncSession,
-    event: AuditEvent | str,
+    event: EventType,
     *,
     actor: Party,
     meta: RequestMeta,
@@ -84,11 +66,13 @@ async def record(
     outcome: Outcome = Outcome.SUCCESS,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Append one row; the request id comes from the current request's context."""
+    """Append one row, in the caller's transaction (the event commits with the change it describes, or
+    neither does); the request id comes from the current request's context."""
+    require_transaction(session)
     await repository.append(
         session,
         {
-            "event": str(event),
+            "event": event.name,
             "outcome": outcome.value,
             "actor_type": actor.type,
             "actor_id": actor.id,
@@ -108,7 +92,7 @@ class AuditQuery:
     subject_id: str | None = None
     since: datetime | None = None
     until: datetime | None = None
-    before: int | None = None
+    cursor: str | None = None
     limit: int = 50
 
 
@@ -117,23 +101,28 @@ class AuditService:
         self.session = session
 
     async def search(self, query: AuditQuery) -> AuditPage:
-        async with self.session.begin():
-            rows = await repository.search(
+        """Newest first, keyset-paged on the row id (the cursor is the last id of the previous page)."""
+        before_id = decode_cursor(query.cursor, tuple[int])[0] if query.cursor else None
+
+        async def look() -> Sequence[AuditLog]:
+            return await repository.search(
                 self.session,
                 event=query.event,
                 actor_id=query.actor_id,
                 subject_id=query.subject_id,
                 since=query.since,
                 until=query.until,
-                before_id=query.before,
+                before_id=before_id,
                 limit=query.limit + 1,
             )
+
+        rows = await transaction(self.session, look, read_only=True)
         items = [_read(row) for row in rows[: query.limit]]
-        next_before = items[-1].id if len(rows) > query.limit else None
-        return AuditPage(items=items, next_before=next_before)
+        next_cursor = encode_cursor((items[-1].id,)) if len(rows) > query.limit else None
+        return AuditPage(items=items, next_cursor=next_cursor)
 
 
-def _read(row: Any) -> AuditEventRead:
+def _read(row: AuditLog) -> AuditEventRead:
     return AuditEventRead(
         id=row.id,
         occurred_at=row.occurred_at,

@@ -1,69 +1,28 @@
-"""HTTP for identity: /auth (sign-up, sign-in, refresh, sign-out, me, password, OAuth token) and the
-admin endpoints for people and API clients under /api/admin."""
+"""HTTP for sign-up, sign-in, refresh, sign-out, the signed-in person and password change (/auth). The
+OAuth token endpoint for API clients is `clients/`'s; the admin endpoints are `users/`'s and `clients/`'s."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any
-from urllib.parse import unquote_plus
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Response, get, post
 from litestar.datastructures import Cookie, State
-from litestar.datastructures.headers import CacheControlHeader
 from litestar.di import NamedDependency, Provide
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromCookie, FromPath, JSONBody, QueryParameter
+from litestar.params import FromCookie, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loan_engine.audit.service import RequestMeta
-from loan_engine.auth.clients import ClientService
-from loan_engine.auth.guards import ANY_ROLE, allow, current_user
-from loan_engine.auth.principal import Role, UserStatus
-from loan_engine.auth.schemas import (
-    ClientCreate,
-    ClientCreated,
-    ClientRead,
-    LoginRequest,
-    PasswordChangeRequest,
-    RegisterRequest,
-    RolesUpdate,
-    SessionRead,
-    TokenForm,
-    TokenResponse,
-    UserPage,
-    UserRead,
-)
-from loan_engine.auth.service import AuthService, IssuedSession, UserAdminService, user_read
-from loan_engine.errors import OAuthError
+from loan_engine.api.request import AnyRequest, request_meta
+from loan_engine.auth.accounts import user_read
+from loan_engine.auth.guards import ANY_ROLE, BEARER, allow, current_user
+from loan_engine.auth.schemas import LoginRequest, PasswordChangeRequest, RegisterRequest, SessionRead, UserRead
+from loan_engine.auth.service import AuthService, IssuedSession
 
 REFRESH_COOKIE = "le_refresh"
 REFRESH_COOKIE_PATH = "/auth"
-NO_STORE = CacheControlHeader(no_store=True)
-BEARER: list[dict[str, list[str]]] = [{"BearerAuth": []}]
-AnyRequest = Request[Any, Any, State]
-
-
-def request_meta(request: AnyRequest) -> RequestMeta:
-    """The caller's address (uvicorn applies X-Forwarded-For from FORWARDED_ALLOW_IPS proxies only)."""
-    return RequestMeta(
-        source_address=request.client.host if request.client else None,
-        user_agent=request.headers.get("user-agent"),
-    )
 
 
 async def provide_auth_service(db_session: NamedDependency[AsyncSession], state: State) -> AuthService:
     return AuthService(db_session, state.tokens, state.passwords)
-
-
-async def provide_user_admin(db_session: NamedDependency[AsyncSession]) -> UserAdminService:
-    return UserAdminService(db_session)
-
-
-async def provide_client_service(db_session: NamedDependency[AsyncSession], state: State) -> ClientService:
-    return ClientService(db_session, state.tokens)
 
 
 def refresh_cookie(value: str, expires_at: datetime) -> Cookie:
@@ -165,133 +124,3 @@ class AuthController(Controller):
         await auth_service.change_password(
             current_user(request), data.current_password, data.new_password, request_meta(request)
         )
-
-    @post(
-        "/token",
-        status_code=200,
-        cache_control=NO_STORE,
-        dependencies={"client_service": Provide(provide_client_service)},
-        summary="OAuth 2.0 client-credentials grant for API clients",
-    )
-    async def token(
-        self,
-        request: AnyRequest,
-        client_service: NamedDependency[ClientService],
-        data: Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
-    ) -> TokenResponse:
-        """Form-encoded `grant_type=client_credentials` (optional `scope`), the client authenticating
-        with HTTP Basic or `client_id` + `client_secret` in the form. Errors carry the RFC 6749 `error`."""
-        if data.grant_type is None:
-            raise OAuthError("invalid_request", "grant_type is required")
-        if data.grant_type != "client_credentials":
-            raise OAuthError("unsupported_grant_type", "Only grant_type=client_credentials is supported")
-        client_id, client_secret = _client_credentials(request.headers.get("authorization"), data)
-        grant = await client_service.grant(client_id, client_secret, data.scope, request_meta(request))
-        return TokenResponse(
-            access_token=grant.token.token, expires_in=grant.token.expires_in, scope=" ".join(grant.scopes)
-        )
-
-
-def _client_credentials(authorization: str | None, form: TokenForm) -> tuple[str, str]:
-    """RFC 6749 §2.3.1: HTTP Basic with form-urlencoded id and secret, or both in the body; not both ways."""
-    in_form = form.client_id is not None or form.client_secret is not None
-    if authorization:
-        if in_form:
-            raise OAuthError("invalid_request", "Use one client authentication method, not two")
-        scheme, _, encoded = authorization.partition(" ")
-        if scheme.lower() != "basic":
-            raise OAuthError("invalid_request", "Client authentication must use HTTP Basic")
-        try:
-            decoded = base64.b64decode(encoded.strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            raise OAuthError("invalid_request", "Malformed Basic credentials") from None
-        client_id, sep, client_secret = decoded.partition(":")
-        if not sep:
-            raise OAuthError("invalid_request", "Malformed Basic credentials")
-        return unquote_plus(client_id), unquote_plus(client_secret)
-    if not form.client_id or not form.client_secret:
-        raise OAuthError("invalid_request", "Client credentials are required")
-    return form.client_id, form.client_secret
-
-
-class AdminUsersController(Controller):
-    """People: search, roles, disable and enable. Admins only."""
-
-    path = "/api/admin/users"
-    tags = ["admin"]
-    guards = [allow(roles={Role.ADMIN})]
-    security = BEARER
-    dependencies = {"admin_service": Provide(provide_user_admin)}
-
-    @get("/", summary="List and search people")
-    async def list_users(
-        self,
-        *,
-        admin_service: NamedDependency[UserAdminService],
-        q: Annotated[str | None, QueryParameter(max_length=100, description="Part of the email or name")] = None,
-        role: Annotated[Role | None, QueryParameter()] = None,
-        status: Annotated[UserStatus | None, QueryParameter()] = None,
-        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
-    ) -> UserPage:
-        return await admin_service.search(text=q, role=role, status=status, limit=limit, offset=offset)
-
-    @get("/{user_id:uuid}", summary="One person")
-    async def get_user(
-        self, admin_service: NamedDependency[UserAdminService], user_id: FromPath[uuid.UUID]
-    ) -> UserRead:
-        return await admin_service.get(user_id)
-
-    @put("/{user_id:uuid}/roles", summary="Replace a person's roles (takes effect on their next request)")
-    async def set_roles(
-        self,
-        request: AnyRequest,
-        admin_service: NamedDependency[UserAdminService],
-        user_id: FromPath[uuid.UUID],
-        data: JSONBody[RolesUpdate],
-    ) -> UserRead:
-        return await admin_service.set_roles(current_user(request), user_id, data.roles, request_meta(request))
-
-    @post("/{user_id:uuid}/disable", status_code=200, summary="Disable an account and end all its sign-ins")
-    async def disable(
-        self, request: AnyRequest, admin_service: NamedDependency[UserAdminService], user_id: FromPath[uuid.UUID]
-    ) -> UserRead:
-        return await admin_service.set_status(
-            current_user(request), user_id, UserStatus.DISABLED, request_meta(request)
-        )
-
-    @post("/{user_id:uuid}/enable", status_code=200, summary="Enable a disabled account")
-    async def enable(
-        self, request: AnyRequest, admin_service: NamedDependency[UserAdminService], user_id: FromPath[uuid.UUID]
-    ) -> UserRead:
-        return await admin_service.set_status(current_user(request), user_id, UserStatus.ACTIVE, request_meta(request))
-
-
-class AdminClientsController(Controller):
-    """API clients: create (the secret is shown once), list, revoke. Admins only."""
-
-    path = "/api/admin/clients"
-    tags = ["admin"]
-    guards = [allow(roles={Role.ADMIN})]
-    security = BEARER
-    dependencies = {"client_service": Provide(provide_client_service)}
-
-    @get("/", summary="List API clients")
-    async def list_clients(
-        self,
-        client_service: NamedDependency[ClientService],
-        include_revoked: Annotated[bool, QueryParameter(name="includeRevoked")] = False,
-    ) -> list[ClientRead]:
-        return await client_service.list(include_revoked=include_revoked)
-
-    @post("/", status_code=201, cache_control=NO_STORE, summary="Create an API client; its secret is shown once")
-    async def create_client(
-        self, request: AnyRequest, client_service: NamedDependency[ClientService], data: JSONBody[ClientCreate]
-    ) -> ClientCreated:
-        return await client_service.create(current_user(request), data, request_meta(request))
-
-    @post("/{client_uuid:uuid}/revoke", status_code=200, summary="Revoke an API client and its tokens")
-    async def revoke_client(
-        self, request: AnyRequest, client_service: NamedDependency[ClientService], client_uuid: FromPath[uuid.UUID]
-    ) -> ClientRead:
-        return await client_service.revoke(current_user(request), client_uuid, request_meta(request))

@@ -16,13 +16,13 @@ from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
 
+from loan_engine.auth.lookup import PrincipalLookup
 from loan_engine.auth.principal import ClientPrincipal, Principal, Role, Scope, UserPrincipal
-from loan_engine.auth.service import load_principal
 from loan_engine.auth.tokens import InvalidTokenError, TokenService
 from loan_engine.errors import AuthenticationError, PermissionDeniedError
 
 ANY_ROLE = frozenset(Role)
-STAFF = frozenset({Role.UNDERWRITER, Role.ADMIN})
+BEARER: list[dict[str, list[str]]] = [{"BearerAuth": []}]  # the OpenAPI security of a guarded route
 log = structlog.get_logger("loan_engine.auth")
 
 
@@ -65,7 +65,8 @@ async def authenticate(connection: ASGIConnection[Any, Any, Any, Any]) -> Princi
     except InvalidTokenError as exc:
         log.info("access_token_rejected", reason=exc.reason, path=connection.url.path)
         raise AuthenticationError("The access token is invalid or has expired") from None
-    principal = await load_principal(connection.app.state.engine, claims)
+    principals: PrincipalLookup = connection.app.state.principals
+    principal = await principals.load(claims)
     if principal is None:
         log.info("access_token_rejected", reason="account disabled, sign-in ended or client revoked")
         raise AuthenticationError("The access token is no longer valid; sign in again")

@@ -1,4 +1,4 @@
-"""Tables for people, their sign-ins (refresh-token families), API clients and sign-in throttling."""
+"""Tables for accounts, their sign-ins (refresh-token families) and sign-in throttling."""
 
 from __future__ import annotations
 
@@ -76,22 +76,6 @@ class RefreshToken(Base):
     created_at: Mapped[datetime] = mapped_column(TZ, server_default=func.now())
     expires_at: Mapped[datetime] = mapped_column(TZ)
     used_at: Mapped[datetime | None] = mapped_column(TZ)
-
-
-class ApiClient(Base):
-    """A partner system using the client-credentials grant. Only the secret's SHA-256 is kept."""
-
-    __tablename__ = "api_clients"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
-    client_id: Mapped[str] = mapped_column(String(64), unique=True)
-    name: Mapped[str] = mapped_column(String(100))
-    secret_hash: Mapped[bytes] = mapped_column(LargeBinary)
-    scopes: Mapped[list[str]] = mapped_column(ARRAY(Text))
-    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(TZ, server_default=func.now())
-    revoked_at: Mapped[datetime | None] = mapped_column(TZ)
-    last_used_at: Mapped[datetime | None] = mapped_column(TZ)
 
 
 class AuthThrottle(Base):

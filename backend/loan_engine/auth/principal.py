@@ -17,13 +17,9 @@ class Role(StrEnum):
 
 
 class Scope(StrEnum):
-    """What an API client may do. Each feature adds the scopes its routes accept (see docs/SECURITY.md)."""
+    """What an API client may do. Only scopes some route accepts exist: a feature that gives API clients
+    access to its routes adds its scopes here (see docs/SECURITY.md §2)."""
 
-    APPLICATIONS_READ = "applications:read"
-    APPLICATIONS_WRITE = "applications:write"
-    LOANS_READ = "loans:read"
-    PAYMENTS_WRITE = "payments:write"
-    REPORTS_READ = "reports:read"
     AUDIT_READ = "audit:read"
 
 

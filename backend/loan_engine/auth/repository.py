@@ -1,20 +1,18 @@
-"""Queries for users, sign-in sessions, refresh tokens and API clients. Flushes, never commits."""
+"""Queries for accounts, sign-in sessions, refresh tokens and the sign-in throttle. Flushes, never commits."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Row, func, or_, select, update
+from sqlalchemy import Row, func, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from loan_engine.auth.models import ApiClient, AuthSession, RefreshToken, User
+from loan_engine.auth.models import AuthSession, RefreshToken, User
 
 # id, email, display_name, roles, status, created_at, last_sign_in_at, session revoked_at, session expires_at
 PrincipalRow = Row[uuid.UUID, str, str, list[str], str, datetime, datetime | None, datetime | None, datetime]
-# id, client_id, name, scopes, revoked_at
-ClientRow = Row[uuid.UUID, str, str, list[str], datetime | None]
 
 # ---- users -----------------------------------------------------------------------------------
 
@@ -37,7 +35,7 @@ async def email_taken(session: AsyncSession, email: str) -> bool:
     return (await session.scalar(select(func.count()).where(User.email == email))) != 0
 
 
-async def add(session: AsyncSession, row: User | AuthSession | RefreshToken | ApiClient) -> None:
+async def add(session: AsyncSession, row: User | AuthSession | RefreshToken) -> None:
     session.add(row)
     await session.flush()
 
@@ -51,22 +49,28 @@ async def set_password(session: AsyncSession, user_id: uuid.UUID, password_hash:
 
 
 async def search_users(
-    session: AsyncSession, *, text: str | None, role: str | None, status: str | None, limit: int, offset: int
-) -> tuple[Sequence[User], int]:
-    """Users whose email or name contains `text` (case-insensitive), newest first, and the total count."""
+    session: AsyncSession,
+    *,
+    contains: str | None,
+    role: str | None,
+    status: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[User]:
+    """Users whose email or name contains `contains` (case-insensitive), newest first; keyset-paged on
+    (created_at, id): `after` is the last key of the previous page."""
     conditions = []
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if contains:
+        pattern = "%" + contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         conditions.append(or_(User.email.ilike(pattern, escape="\\"), User.display_name.ilike(pattern, escape="\\")))
     if role:
         conditions.append(User.roles.contains([role]))
     if status:
         conditions.append(User.status == status)
-    total = await session.scalar(select(func.count()).select_from(User).where(*conditions))
-    rows = await session.scalars(
-        select(User).where(*conditions).order_by(User.created_at.desc(), User.id).limit(limit).offset(offset)
-    )
-    return rows.all(), int(total or 0)
+    if after is not None:
+        conditions.append(tuple_(User.created_at, User.id) < tuple_(*after))
+    query = select(User).where(*conditions).order_by(User.created_at.desc(), User.id.desc()).limit(limit)
+    return (await session.scalars(query)).all()
 
 
 # ---- principals ------------------------------------------------------------------------------
@@ -90,13 +94,6 @@ async def user_with_session(
         )
         .join(AuthSession, AuthSession.user_id == User.id)
         .where(User.id == user_id, AuthSession.id == session_id)
-    )
-    return (await connection.execute(query)).one_or_none()
-
-
-async def client_principal(connection: AsyncConnection, client_uuid: uuid.UUID) -> ClientRow | None:
-    query = select(ApiClient.id, ApiClient.client_id, ApiClient.name, ApiClient.scopes, ApiClient.revoked_at).where(
-        ApiClient.id == client_uuid
     )
     return (await connection.execute(query)).one_or_none()
 
@@ -156,26 +153,44 @@ async def revoke_user_sessions(
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-# ---- API clients -----------------------------------------------------------------------------
+# ---- sign-in throttle (auth_throttle; the policy is in throttle.py) --------------------------------
+
+_RETRY_AFTER = text(
+    "SELECT max(next_allowed_at) - now() AS wait FROM auth_throttle WHERE key = ANY(:keys) AND next_allowed_at > now()"
+)
+_COUNT_FAILURE = text(
+    """
+    INSERT INTO auth_throttle AS t (key, failures, last_failure_at, next_allowed_at)
+    VALUES (:key, 1, now(), now())
+    ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN t.last_failure_at < now() - make_interval(secs => :reset_after_s)
+                        THEN 1 ELSE t.failures + 1 END,
+        last_failure_at = now()
+    RETURNING failures
+    """
+)
+_SET_NEXT_ALLOWED = text(
+    "UPDATE auth_throttle SET next_allowed_at = now() + make_interval(secs => :delay_s) WHERE key = :key"
+)
+_CLEAR = text("DELETE FROM auth_throttle WHERE key = :key")
 
 
-async def get_client(session: AsyncSession, client_uuid: uuid.UUID, *, for_update: bool = False) -> ApiClient | None:
-    query = select(ApiClient).where(ApiClient.id == client_uuid)
-    if for_update:
-        query = query.with_for_update()
-    return (await session.scalars(query)).one_or_none()
+async def throttle_wait(session: AsyncSession, keys: list[str]) -> timedelta | None:
+    """How long until every key allows another attempt (None: none is waiting)."""
+    wait: timedelta | None = (await session.execute(_RETRY_AFTER, {"keys": keys})).scalar_one()
+    return wait
 
 
-async def get_client_by_client_id(session: AsyncSession, client_id: str) -> ApiClient | None:
-    return (await session.scalars(select(ApiClient).where(ApiClient.client_id == client_id))).one_or_none()
+async def count_throttle_failure(session: AsyncSession, key: str, reset_after_s: int) -> int:
+    """One more failure on `key` (an upsert, safe under concurrency); the count restarts after a quiet
+    `reset_after_s`. Returns the consecutive failures."""
+    failures: int = (await session.execute(_COUNT_FAILURE, {"key": key, "reset_after_s": reset_after_s})).scalar_one()
+    return failures
 
 
-async def list_clients(session: AsyncSession, *, include_revoked: bool) -> Sequence[ApiClient]:
-    query = select(ApiClient).order_by(ApiClient.created_at.desc(), ApiClient.id)
-    if not include_revoked:
-        query = query.where(ApiClient.revoked_at.is_(None))
-    return (await session.scalars(query)).all()
+async def delay_throttle(session: AsyncSession, key: str, delay_s: int) -> None:
+    await session.execute(_SET_NEXT_ALLOWED, {"key": key, "delay_s": delay_s})
 
 
-async def touch_client(session: AsyncSession, client_uuid: uuid.UUID) -> None:
-    await session.execute(update(ApiClient).where(ApiClient.id == client_uuid).values(last_used_at=func.now()))
+async def clear_throttle(session: AsyncSession, key: str) -> None:
+    await session.execute(_CLEAR, {"key": key})

@@ -1,5 +1,5 @@
-"""Request and response types for /auth and /api/admin (msgspec; camelCase on the wire, except the
-OAuth 2.0 token endpoint, whose field names RFC 6749 fixes in snake_case)."""
+"""Request and response types of /auth (sign-up, sign-in, the signed-in person), on the shared ApiStruct
+base: camelCase on the wire, unknown fields refused."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from loan_engine.api.types import ApiStruct
 from loan_engine.auth.passwords import MAX_LENGTH as PASSWORD_MAX
-from loan_engine.auth.principal import Role, Scope, UserStatus
+from loan_engine.auth.principal import Role, UserStatus
 from loan_engine.errors import pattern_meaning
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
@@ -41,28 +42,25 @@ NewPassword = Annotated[
     ),
 ]
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=PASSWORD_MAX)]
-ClientName = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=100, pattern=pattern_meaning(r"\S", "must contain visible characters"))
-]
 
 
-class RegisterRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+class RegisterRequest(ApiStruct):
     email: Email
     display_name: DisplayName
     password: NewPassword
 
 
-class LoginRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+class LoginRequest(ApiStruct):
     email: Email
     password: Password
 
 
-class PasswordChangeRequest(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+class PasswordChangeRequest(ApiStruct):
     current_password: Password
     new_password: NewPassword
 
 
-class UserRead(msgspec.Struct, rename="camel"):
+class UserRead(ApiStruct):
     id: uuid.UUID
     email: str
     display_name: str
@@ -72,64 +70,11 @@ class UserRead(msgspec.Struct, rename="camel"):
     last_sign_in_at: datetime | None
 
 
-class SessionRead(msgspec.Struct, rename="camel"):
+class SessionRead(ApiStruct):
     """A sign-in: the access token (send as `Authorization: Bearer …`) and who it belongs to. The refresh
     token travels only in the `le_refresh` cookie."""
 
     access_token: str
     expires_in: int
     user: UserRead
-    token_type: Literal["Bearer"] = "Bearer"
-
-
-class UserPage(msgspec.Struct, rename="camel"):
-    items: list[UserRead]
-    total: int
-    limit: int
-    offset: int
-
-
-class RolesUpdate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    roles: Annotated[list[Role], msgspec.Meta(min_length=1, max_length=3)]
-
-
-class ClientCreate(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    name: ClientName
-    scopes: Annotated[list[Scope], msgspec.Meta(min_length=1, max_length=len(Scope))]
-
-
-class ClientRead(msgspec.Struct, rename="camel"):
-    id: uuid.UUID
-    client_id: str
-    name: str
-    scopes: list[Scope]
-    created_at: datetime
-    created_by: uuid.UUID | None
-    revoked_at: datetime | None
-    last_used_at: datetime | None
-
-
-class ClientCreated(msgspec.Struct, rename="camel"):
-    """The new client, with its secret: shown this once, stored only as a hash."""
-
-    client: ClientRead
-    client_secret: str
-
-
-class TokenForm(msgspec.Struct):
-    """OAuth 2.0 client-credentials request (RFC 6749 §4.4), form-encoded. The client authenticates with
-    HTTP Basic (client_secret_basic) or with client_id and client_secret in the form (client_secret_post)."""
-
-    grant_type: str | None = None
-    scope: str | None = None
-    client_id: str | None = None
-    client_secret: str | None = None
-
-
-class TokenResponse(msgspec.Struct):
-    """RFC 6749 §5.1 (snake_case by that RFC)."""
-
-    access_token: str
-    expires_in: int
-    scope: str
     token_type: Literal["Bearer"] = "Bearer"

@@ -15,6 +15,6 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    """Every table's base. Import models through `loan_engine.db.models` so Alembic sees them all."""
+    """Every table's base. `loan_engine.models` imports every feature's models, so Alembic sees them all."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)

@@ -1,8 +1,8 @@
 """The async engine and the per-request session.
 
-Sessions are handed to controllers by dependency injection and passed to services, which own the
-transaction (`async with session.begin(): ...`) so a failed COMMIT raises inside the handler and
-becomes an error response, never a success.
+Sessions are handed to controllers by dependency injection and passed to services, whose use cases run
+their work in one transaction (`db.transactions.transaction`), so a failed COMMIT raises inside the
+handler and becomes an error response, never a success.
 """
 
 from __future__ import annotations

@@ -21,9 +21,10 @@ import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.request import RequestMeta
+from loan_engine.audit.events import EventType
 from loan_engine.audit.service import Party, record
 from loan_engine.errors import ConflictError, FieldError, NotFoundError, ValidationError
-from loan_engine.policy import repository
+from loan_engine.policy import events, repository
 from loan_engine.policy.affordability import payment_at_rate
 from loan_engine.policy.checks import (
     PaymentFor,
@@ -148,7 +149,7 @@ class PolicyAdmin:
             _no_open_draft(existing, code)
             row = _new_row(product_id, (existing[-1].version if existing else 0) + 1, document, actor)
             await repository.add(self.session, row)
-            await self._audit("policy.version.created", actor, meta, code, {"version": row.version})
+            await self._audit(events.POLICY_CREATED, actor, meta, code, {"version": row.version})
         return _read(code, row)
 
     async def new_draft(
@@ -164,7 +165,7 @@ class PolicyAdmin:
             row = _new_row(product_id, existing[-1].version + 1, _document(source), actor)
             await repository.add(self.session, row)
             details = {"version": row.version, "from": source.version}
-            await self._audit("policy.version.drafted", actor, meta, code, details)
+            await self._audit(events.POLICY_DRAFTED, actor, meta, code, details)
         return _read(code, row)
 
     async def update(
@@ -180,7 +181,7 @@ class PolicyAdmin:
             row.test_cases = [msgspec.to_builtins(case) for case in document.test_cases]
             row.updated_at = datetime.now(UTC)
             await self.session.flush()
-            await self._audit("policy.version.edited", actor, meta, code, {"version": number})
+            await self._audit(events.POLICY_EDITED, actor, meta, code, {"version": number})
         return _read(code, row)
 
     async def check(self, code: str, number: int) -> CheckReport:
@@ -219,7 +220,7 @@ class PolicyAdmin:
             row.status, row.activated_at, row.activated_by = PolicyStatus.ACTIVE.value, now, actor
             await self.session.flush()
             details = {"version": number, "retired": previous.version if previous else None}
-            await self._audit("policy.version.activated", actor, meta, code, details)
+            await self._audit(events.POLICY_ACTIVATED, actor, meta, code, details)
         return _read(code, row)
 
     async def retire(self, actor: uuid.UUID, code: str, number: int, meta: RequestMeta) -> PolicyVersionRead:
@@ -229,7 +230,7 @@ class PolicyAdmin:
             _require(row, PolicyStatus.ACTIVE, "retired")
             row.status, row.retired_at = PolicyStatus.RETIRED.value, datetime.now(UTC)
             await self.session.flush()
-            await self._audit("policy.version.retired", actor, meta, code, {"version": number})
+            await self._audit(events.POLICY_RETIRED, actor, meta, code, {"version": number})
         return _read(code, row)
 
     # --- helpers ---------------------------------------------------------------------------------
@@ -251,7 +252,9 @@ class PolicyAdmin:
         grades = list(product.definition.pricing.grades)
         return await anyio.to_thread.run_sync(_run_gate, policy, cases, product_payment(product), grades)
 
-    async def _audit(self, event: str, actor: uuid.UUID, meta: RequestMeta, code: str, details: dict[str, Any]) -> None:
+    async def _audit(
+        self, event: EventType, actor: uuid.UUID, meta: RequestMeta, code: str, details: dict[str, Any]
+    ) -> None:
         await record(
             self.session, event, actor=Party.user(actor), meta=meta, subject=Party("product", code), details=details
         )

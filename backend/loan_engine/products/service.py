@@ -18,12 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.request import RequestMeta
 from loan_engine.api.types import decode_cursor, encode_cursor
+from loan_engine.audit.events import EventType
 from loan_engine.audit.service import Party, record
 from loan_engine.errors import ConflictError, NotFoundError, ValidationError
 from loan_engine.finance.errors import FinanceInputError
 from loan_engine.finance.money import Currency, currency
 from loan_engine.products import definition as rules
-from loan_engine.products import repository
+from loan_engine.products import events, repository
 from loan_engine.products.models import Product, ProductVersion
 from loan_engine.products.schemas import (
     Change,
@@ -198,7 +199,7 @@ class ProductAdmin:
                 created_by=actor,
             )
             await repository.add(self.session, draft)
-            await self._audit("product.created", actor, meta, product, {"code": data.code, "currency": cur.code})
+            await self._audit(events.PRODUCT_CREATED, actor, meta, product, {"code": data.code, "currency": cur.code})
             return await self._read(product)
 
     async def page(self, cursor: str | None, limit: int) -> ProductPage:
@@ -238,7 +239,7 @@ class ProductAdmin:
             )
             await repository.add(self.session, draft)
             details = {"version": draft.version, "from": source.version}
-            await self._audit("product.version.drafted", actor, meta, product, details)
+            await self._audit(events.VERSION_DRAFTED, actor, meta, product, details)
             return _version_read(product, draft)
 
     async def update_draft(
@@ -254,7 +255,7 @@ class ProductAdmin:
             row.updated_at = datetime.now(UTC)
             await self.session.flush()
             details = {"version": number, "changed": [c.path for c in changes][:100]}
-            await self._audit("product.version.edited", actor, meta, product, details)
+            await self._audit(events.VERSION_EDITED, actor, meta, product, details)
             return _version_read(product, row)
 
     async def publish(self, actor: uuid.UUID, code: str, number: int, meta: RequestMeta) -> VersionRead:
@@ -275,7 +276,7 @@ class ProductAdmin:
             row.status, row.published_at, row.published_by = VersionStatus.PUBLISHED.value, now, actor
             await self.session.flush()
             details = {"version": number, "retired": previous.version if previous else None}
-            await self._audit("product.version.published", actor, meta, product, details)
+            await self._audit(events.VERSION_PUBLISHED, actor, meta, product, details)
             return _version_read(product, row)
 
     async def retire(self, actor: uuid.UUID, code: str, number: int, meta: RequestMeta) -> VersionRead:
@@ -286,7 +287,7 @@ class ProductAdmin:
             _require(row, VersionStatus.PUBLISHED, "retired")
             row.status, row.retired_at = VersionStatus.RETIRED.value, datetime.now(UTC)
             await self.session.flush()
-            await self._audit("product.version.retired", actor, meta, product, {"version": number})
+            await self._audit(events.VERSION_RETIRED, actor, meta, product, {"version": number})
             return _version_read(product, row)
 
     async def diff(self, code: str, first: int, second: int) -> VersionDiff:
@@ -321,7 +322,7 @@ class ProductAdmin:
         )
 
     async def _audit(
-        self, event: str, actor: uuid.UUID, meta: RequestMeta, product: Product, details: dict[str, Any]
+        self, event: EventType, actor: uuid.UUID, meta: RequestMeta, product: Product, details: dict[str, Any]
     ) -> None:
         await record(
             self.session,

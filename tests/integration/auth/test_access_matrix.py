@@ -68,7 +68,7 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     ("POST", "/api/admin/users/{user_id:uuid}/disable"): Guarded(ADMIN, 404),
     ("POST", "/api/admin/users/{user_id:uuid}/enable"): Guarded(ADMIN, 404),
     ("GET", "/api/admin/clients"): Guarded(ADMIN, 200),
-    ("POST", "/api/admin/clients"): Guarded(ADMIN, 201, json={"name": "Matrix", "scopes": ["loans:read"]}),
+    ("POST", "/api/admin/clients"): Guarded(ADMIN, 201, json={"name": "Matrix", "scopes": ["audit:read"]}),
     ("POST", "/api/admin/clients/{client_uuid:uuid}/revoke"): Guarded(ADMIN, 404),
     ("GET", "/api/admin/audit"): Guarded(ADMIN | {"client"}, 200),  # clients with the audit:read scope
     # products and credit policy: the catalog is public, the rest admins only (the probe's code is invalid: 422)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import msgspec
+from httpx import Response
 from litestar import Litestar, get, post
 from litestar.params import Body
 from litestar.testing import AsyncTestClient
@@ -38,10 +39,10 @@ def _with_test_routes(app: Litestar) -> Litestar:
     return app
 
 
-def _assert_problem(response, status: int, type_: str) -> dict:  # type: ignore[no-untyped-def]
+def _assert_problem(response: Response, status: int, type_: str) -> dict[str, Any]:
     assert response.status_code == status
     assert response.headers["content-type"] == PROBLEM
-    body = response.json()
+    body: dict[str, Any] = response.json()
     assert body["type"] == f"urn:loan-engine:problem:{type_}"
     assert body["status"] == status
     assert body["title"]

@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from loan_engine.db import migrations
-from loan_engine.db.models import Base
+from loan_engine.models import Base
 from tests.conftest import asyncpg_url, start_embedded
 
 

@@ -4,14 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-from argon2 import extract_parameters
+from argon2 import PasswordHasher, extract_parameters
 
 from loan_engine.auth import passwords
 from loan_engine.auth.passwords import PasswordHashing, policy_errors, user_inputs_for
 from loan_engine.errors import ServiceUnavailableError
+
+
+class RecordingHasher:
+    """argon2's PasswordHasher (slotted, so it cannot be patched), recording the hashes it verifies."""
+
+    def __init__(self, hasher: PasswordHasher) -> None:
+        self.hasher = hasher
+        self.verified: list[str] = []
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        self.verified.append(password_hash)
+        return self.hasher.verify(password_hash, password)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.hasher, name)
 
 
 async def test_hashes_are_argon2id_with_at_least_owasp_minimum_cost() -> None:
@@ -27,17 +43,20 @@ async def test_hashes_are_argon2id_with_at_least_owasp_minimum_cost() -> None:
     assert hashed != await hashing.hash("quartz-lantern-meadow-91")  # salted
 
 
-async def test_unknown_account_verification_fails_but_does_the_work() -> None:
+async def test_unknown_account_verification_fails_but_does_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No early return for an unknown account: a real Argon2id verification against a dummy hash made
+    with the production parameters."""
     hashing = PasswordHashing()
-    started = time.perf_counter()
+    recording = RecordingHasher(hashing._hasher)
+    monkeypatch.setattr(hashing, "_hasher", recording)
+    checked = recording.verified
     result = await hashing.verify(None, "anything at all")
     assert not result.ok
-    assert time.perf_counter() - started > 0.005  # an Argon2id verification, not an early return
+    assert len(checked) == 1
+    assert extract_parameters(checked[0]) == extract_parameters(await hashing.hash("anything at all"))
 
 
 async def test_a_hash_with_weaker_parameters_verifies_and_asks_for_a_rehash() -> None:
-    from argon2 import PasswordHasher
-
     old = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("quartz-lantern-meadow-91")
     result = await PasswordHashing().verify(old, "quartz-lantern-meadow-91")
     assert result.ok
@@ -51,32 +70,50 @@ async def test_unicode_passwords_are_normalised() -> None:
     assert (await hashing.verify(await hashing.hash(composed), decomposed)).ok
 
 
+async def until(condition: Callable[[], bool]) -> None:
+    """Let the event loop and the hashing threads run until `condition` holds (10 s at most: a bound on a
+    hang, not a timing assertion)."""
+    for _ in range(10_000):
+        if condition():
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError("the condition never held")
+
+
 async def test_no_more_than_the_bound_hash_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     hashing = PasswordHashing(max_concurrent=2)
-    running, peak = 0, 0
+    running = 0
     lock = threading.Lock()
+    release = threading.Event()
 
-    def slow_hash(password: str) -> str:
-        nonlocal running, peak
+    def blocked_hash(password: str) -> str:
+        nonlocal running
         with lock:
             running += 1
-            peak = max(peak, running)
-        time.sleep(0.05)
-        with lock:
-            running -= 1
+        release.wait(timeout=10)
         return password
 
-    monkeypatch.setattr(hashing, "hash_sync", slow_hash)
-    await asyncio.gather(*(hashing.hash(f"p{i}") for i in range(8)))
-    assert peak == 2
+    monkeypatch.setattr(hashing, "hash_sync", blocked_hash)
+    tasks = [asyncio.create_task(hashing.hash(f"p{i}")) for i in range(8)]
+    # every task is either hashing or queued for a slot: then count those hashing
+    await until(lambda: running + len(hashing._slots._waiters or ()) == 8)
+    assert running == 2
+    release.set()
+    assert await asyncio.gather(*tasks) == [f"p{i}" for i in range(8)]
 
 
 async def test_a_hopeless_queue_answers_503_instead_of_waiting_for_ever(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(passwords, "HASH_QUEUE_TIMEOUT_S", 0.05)
     hashing = PasswordHashing(max_concurrent=1)
-    monkeypatch.setattr(hashing, "hash_sync", lambda p: time.sleep(0.3) or p)
-    results = await asyncio.gather(hashing.hash("a"), hashing.hash("b"), return_exceptions=True)
-    assert sum(isinstance(r, ServiceUnavailableError) for r in results) == 1
+    release = threading.Event()
+    monkeypatch.setattr(hashing, "hash_sync", lambda p: p if release.wait(timeout=10) else "")
+    holder = asyncio.create_task(hashing.hash("a"))
+    await until(hashing._slots.locked)  # the only slot is taken and stays taken
+    with pytest.raises(ServiceUnavailableError) as refused:
+        await hashing.hash("b")
+    assert refused.value.headers["Retry-After"] == "5"
+    release.set()
+    assert await holder == "a"
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Security events, newest first */
+        /** Audited events, newest first */
         get: operations["ApiAdminAuditListEvents"];
         put?: never;
         post?: never;
@@ -26,7 +26,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List API clients */
+        /** List API clients, newest first */
         get: operations["ApiAdminClientsListClients"];
         put?: never;
         /** Create an API client; its secret is shown once */
@@ -303,7 +303,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** List and search people */
+        /** List and search people, newest first */
         get: operations["ApiAdminUsersListUsers"];
         put?: never;
         post?: never;
@@ -705,7 +705,7 @@ export type components = {
         /** AuditPage */
         AuditPage: {
             items: components["schemas"]["AuditEventRead"][];
-            nextBefore: number | null;
+            nextCursor: string | null;
         };
         /** CaseOut */
         CaseOut: {
@@ -736,6 +736,11 @@ export type components = {
         ClientCreated: {
             client: components["schemas"]["ClientRead"];
             clientSecret: string;
+        };
+        /** ClientPage */
+        ClientPage: {
+            items: components["schemas"]["ClientRead"][];
+            nextCursor: string | null;
         };
         /** ClientRead */
         ClientRead: {
@@ -1254,10 +1259,11 @@ export type components = {
         };
         /**
          * Scope
-         * @description What an API client may do. Each feature adds the scopes its routes accept (see docs/SECURITY.md).
+         * @description What an API client may do. Only scopes some route accepts exist: a feature that gives API clients
+         *         access to its routes adds its scopes here (see docs/SECURITY.md §2).
          * @enum {string}
          */
-        Scope: "applications:read" | "applications:write" | "loans:read" | "payments:write" | "reports:read" | "audit:read";
+        Scope: "audit:read";
         /** SessionRead */
         SessionRead: {
             accessToken: string;
@@ -1353,9 +1359,7 @@ export type components = {
         /** UserPage */
         UserPage: {
             items: components["schemas"]["UserRead"][];
-            limit: number;
-            offset: number;
-            total: number;
+            nextCursor: string | null;
         };
         /** UserRead */
         UserRead: {
@@ -1430,10 +1434,11 @@ export interface operations {
         parameters: {
             query?: {
                 actorId?: string | null;
-                /** @description `nextBefore` of the previous page */
-                before?: number | null;
+                /** @description The `nextCursor` of the previous page; omit for the first page */
+                cursor?: string | null;
                 /** @description e.g. auth.login.failed */
                 event?: string | null;
+                /** @description Page size, 1 to 200 */
                 limit?: number;
                 /** @description Inclusive, ISO 8601 */
                 since?: string | null;
@@ -1476,7 +1481,11 @@ export interface operations {
     ApiAdminClientsListClients: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page; omit for the first page */
+                cursor?: string | null;
                 includeRevoked?: boolean;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -1490,7 +1499,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClientRead"][];
+                    "application/json": components["schemas"]["ClientPage"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -2322,8 +2331,10 @@ export interface operations {
     ApiAdminUsersListUsers: {
         parameters: {
             query?: {
+                /** @description The `nextCursor` of the previous page; omit for the first page */
+                cursor?: string | null;
+                /** @description Page size, 1 to 200 */
                 limit?: number;
-                offset?: number;
                 /** @description Part of the email or name */
                 q?: string | null;
                 role?: components["schemas"]["Role"] | null;

@@ -9,8 +9,9 @@ import click
 
 from loan_engine.auth.passwords import PasswordHashing
 from loan_engine.auth.schemas import UserRead
-from loan_engine.auth.service import AdminBootstrap
+from loan_engine.cli_support import database_url, load_settings
 from loan_engine.errors import ConflictError, NotFoundError, ValidationError
+from loan_engine.users.service import AdminBootstrap
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -41,8 +42,6 @@ def create_admin(email: str, display_name: str, password_stdin: bool, promote: b
     line, so it stays out of shell history and process listings. It must meet the same policy as
     everyone's: at least 12 characters and not easily guessed. The action is recorded in the audit log.
     """
-    from loan_engine.cli import database_url, load_settings  # the CLI module imports this one
-
     settings = load_settings()
     password = None
     if not promote:

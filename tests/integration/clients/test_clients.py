@@ -4,7 +4,9 @@ client-credentials grant, scope limits, and revocation."""
 from __future__ import annotations
 
 import base64
+import uuid
 
+from httpx import Response
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.integration.auth.conftest import Account, Client, MakeAccount, audit_rows, claims_of, sql
@@ -17,11 +19,11 @@ async def create_client(client: Client, admin: Account, scopes: list[str], name:
     return {"id": body["client"]["id"], "client_id": body["client"]["clientId"], "secret": body["clientSecret"]}
 
 
-async def grant(client: Client, client_id: str, secret: str, scope: str | None = None, basic: bool = True):  # type: ignore[no-untyped-def]
+async def grant(client: Client, client_id: str, secret: str, scope: str | None = None, basic: bool = True) -> Response:
     form = {"grant_type": "client_credentials"}
     if scope is not None:
         form["scope"] = scope
-    headers = {}
+    headers: dict[str, str] = {}
     if basic:
         headers["Authorization"] = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     else:
@@ -43,7 +45,7 @@ async def test_create_shows_the_secret_once_and_stores_only_its_hash(
     assert len(secret) >= 43
     assert body["client"]["clientId"].startswith("lec_")
     assert body["client"]["createdBy"] == admin.id
-    listed = (await client.get("/api/admin/clients", headers=admin.auth)).json()
+    listed = (await client.get("/api/admin/clients", headers=admin.auth)).json()["items"]
     assert [c["clientId"] for c in listed] == [body["client"]["clientId"]]
     assert secret not in str(listed)
     stored = await sql(db, "SELECT secret_hash FROM api_clients")
@@ -60,13 +62,13 @@ async def test_create_shows_the_secret_once_and_stores_only_its_hash(
 
 async def test_client_credentials_grant_with_basic_or_form_auth(client: Client, make_account: MakeAccount) -> None:
     admin = await make_account("admin")
-    creds = await create_client(client, admin, ["audit:read", "loans:read"])
+    creds = await create_client(client, admin, ["audit:read"])
     for basic in (True, False):
         response = await grant(client, creds["client_id"], creds["secret"], basic=basic)
         assert response.status_code == 200, response.text
         assert response.headers["cache-control"] == "no-store"
         token = response.json()
-        assert (token["token_type"], token["expires_in"], token["scope"]) == ("Bearer", 900, "audit:read loans:read")
+        assert (token["token_type"], token["expires_in"], token["scope"]) == ("Bearer", 900, "audit:read")
         claims = claims_of(token["access_token"])
         assert (claims["sub"], claims["client_id"], claims["typ"]) == (creds["id"], creds["client_id"], "at+jwt")
         assert "roles" not in claims
@@ -74,22 +76,34 @@ async def test_client_credentials_grant_with_basic_or_form_auth(client: Client, 
     assert "refresh_token" not in token
 
 
-async def test_the_token_is_limited_to_the_clients_scopes(client: Client, make_account: MakeAccount) -> None:
+async def test_the_token_is_limited_to_the_clients_scopes(
+    client: Client, db: AsyncEngine, make_account: MakeAccount
+) -> None:
     admin = await make_account("admin")
     auditor = await create_client(client, admin, ["audit:read"], name="SIEM")
-    other = await create_client(client, admin, ["loans:read"], name="Broker")
+    other = await create_client(client, admin, ["audit:read"], name="Broker")
+    # a client holding only a scope that no route accepts any more (scopes are added and removed with features)
+    await sql(db, "UPDATE api_clients SET scopes = '{reports:read}' WHERE id = :id", id=uuid.UUID(other["id"]))
     siem_token = (await grant(client, auditor["client_id"], auditor["secret"])).json()["access_token"]
-    broker_token = (await grant(client, other["client_id"], other["secret"])).json()["access_token"]
-    siem, broker = {"Authorization": f"Bearer {siem_token}"}, {"Authorization": f"Bearer {broker_token}"}
+    broker_grant = (await grant(client, other["client_id"], other["secret"])).json()
+    assert broker_grant["scope"] == "reports:read"
+    siem, broker = (
+        {"Authorization": f"Bearer {siem_token}"},
+        {"Authorization": f"Bearer {broker_grant['access_token']}"},
+    )
     assert (await client.get("/api/admin/audit", headers=siem)).status_code == 200
     assert (await client.get("/api/admin/audit", headers=broker)).status_code == 403
     assert (await client.get("/api/admin/users", headers=siem)).status_code == 403  # admin role, not a scope
     assert (await client.get("/auth/me", headers=siem)).status_code == 403  # people only
     narrowed = await grant(client, auditor["client_id"], auditor["secret"], scope="audit:read")
     assert narrowed.json()["scope"] == "audit:read"
-    widened = await grant(client, other["client_id"], other["secret"], scope="loans:read audit:read")
+    widened = await grant(client, other["client_id"], other["secret"], scope="reports:read audit:read")
     assert widened.status_code == 400
     assert widened.json()["error"] == "invalid_scope"
+    unknown = await grant(client, auditor["client_id"], auditor["secret"], scope="loans:read")
+    assert (unknown.status_code, unknown.json()["error"]) == (400, "invalid_scope")
+    listed = (await client.get("/api/admin/clients", headers=admin.auth)).json()["items"]
+    assert {c["name"]: c["scopes"] for c in listed} == {"SIEM": ["audit:read"], "Broker": []}
 
 
 async def test_bad_credentials_and_bad_requests_get_oauth_errors(
@@ -131,11 +145,11 @@ async def test_revoking_a_client_stops_its_grants_and_its_live_tokens(
     assert revoked.json()["revokedAt"] is not None
     assert (await client.get("/api/admin/audit", headers=bearer)).status_code == 401
     assert (await grant(client, creds["client_id"], creds["secret"])).status_code == 401
-    assert (await client.get("/api/admin/clients", headers=admin.auth)).json() == []
+    assert (await client.get("/api/admin/clients", headers=admin.auth)).json() == {"items": [], "nextCursor": None}
     with_revoked = (
         await client.get("/api/admin/clients", params={"includeRevoked": "true"}, headers=admin.auth)
     ).json()
-    assert [c["id"] for c in with_revoked] == [creds["id"]]
+    assert [c["id"] for c in with_revoked["items"]] == [creds["id"]]
     assert len(await audit_rows(db, "client.revoked")) == 1
     assert (await client.post(f"/api/admin/clients/{creds['id']}/revoke", headers=admin.auth)).status_code == 200
     assert len(await audit_rows(db, "client.revoked")) == 1  # idempotent
@@ -164,3 +178,15 @@ async def test_a_json_body_or_garbage_at_the_token_endpoint_is_a_clean_400(clien
     )
     assert garbage.status_code == 400
     assert garbage.json()["error"] == "invalid_request"
+
+
+async def test_the_clients_list_pages_by_cursor(client: Client, make_account: MakeAccount) -> None:
+    admin = await make_account("admin")
+    for i in range(3):
+        await create_client(client, admin, ["audit:read"], name=f"Client {i}")
+    first = (await client.get("/api/admin/clients", params={"limit": 2}, headers=admin.auth)).json()
+    assert [c["name"] for c in first["items"]] == ["Client 2", "Client 1"]
+    rest = (
+        await client.get("/api/admin/clients", params={"limit": 2, "cursor": first["nextCursor"]}, headers=admin.auth)
+    ).json()
+    assert ([c["name"] for c in rest["items"]], rest["nextCursor"]) == (["Client 0"], None)

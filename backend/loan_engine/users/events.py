@@ -1,0 +1,12 @@
+"""The audit event types of managing people."""
+
+from __future__ import annotations
+
+from loan_engine.audit.events import event_type
+
+ROLES_CHANGED = event_type("user.roles.changed", "An admin replaced a person's roles; details.before, details.after")
+USER_DISABLED = event_type("user.disabled", "An admin disabled an account; details.sessionsEnded")
+USER_ENABLED = event_type("user.enabled", "An admin enabled a disabled account")
+ADMIN_BOOTSTRAPPED = event_type(
+    "user.admin_bootstrapped", "`loan-engine users create-admin` created an admin or made an account one"
+)
