@@ -143,8 +143,8 @@ class Event:
 class Effect:
     """How an event was applied.
 
-    * ``split``: a payment's principal, interest and fees paid and its excess (to the next installments
-      or to the credit balance); a waiver's amount waived; a write-off's amounts written off; a reversal's
+    * ``split``: a payment's principal (an overpayment re-amortized counts here), interest and fees paid,
+      and its excess to the credit balance; a waiver's amount waived; a write-off's amounts written off; a reversal's
       split of the payment it undid; a recovery's or refund's amount (in ``excess``); a disbursement's
       receivable (``principal`` = loan amount), prepaid interest and fees (the cash paid out is
       ``principal - interest - fees``).
@@ -532,8 +532,9 @@ def _pay(contract: LoanContract, state: LoanState, event: Event) -> tuple[LoanSt
         new = _restate(contract, state, status=status, installments=rows, credit_balance=state.credit_balance + excess)
         return new, replace(split, excess=excess)
     rows, split = allocate(state.installments, amount, on, contract.rules)
-    if split.excess:
+    if split.excess:  # the overpayment is principal of the installments after the current one
         rows = _reamortize(contract, rows, current_index(rows, on), split.excess)
+        split = Split(split.principal + split.excess, split.interest, split.fees, _ZERO)
     return _restate(contract, state, installments=rows), split
 
 
