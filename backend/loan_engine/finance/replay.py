@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import decimal
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -439,25 +439,43 @@ def _fits(contract: LoanContract, schedule: Schedule, reference: Installment) ->
     return schedule.regular_payment.amount <= reference.principal_due + reference.interest_due
 
 
+def _built(contract: LoanContract, principal: Decimal, first_due: date, count: int) -> Schedule | None:
+    """The schedule of ``_reschedule``, or None when so little is left that its installment rounds to zero."""
+    try:
+        return _reschedule(contract, principal, first_due, count)
+    except FinanceInputError:
+        return None
+
+
+def _first(low: int, high: int, good: Callable[[int], bool]) -> int:
+    """The smallest count in ``low..high`` for which ``good`` holds (``good`` monotone), else ``high``."""
+    while low < high:
+        middle = (low + high) // 2
+        if good(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
 def _reamortize(
     contract: LoanContract, rows: tuple[Installment, ...], current: int, excess: Decimal
 ) -> tuple[Installment, ...]:
     """Apply ``excess`` to the principal of the installments after ``current`` and amortize the rest
     again: over the same number of installments (reduce payment), or over the fewest whose installment
-    is no larger than before (reduce term; interest-only loans keep their term)."""
+    is no larger than before (reduce term; interest-only loans keep their term). A remainder too small
+    to spread over that many installments goes over as many as give a whole minor unit each."""
     future = rows[current + 1 :]
     remaining = sum((row.principal_due for row in future), _ZERO) - excess
     first_due, count = future[0].due_date, len(future)
-    reduce_term = contract.rules.overpayment is OverpaymentRule.REDUCE_TERM
-    if reduce_term and contract.terms.amortization is not Amortization.INTEREST_ONLY:
-        low, high = 1, count
-        while low < high:
-            middle = (low + high) // 2
-            if _fits(contract, _reschedule(contract, remaining, first_due, middle), future[0]):
-                high = middle
-            else:
-                low = middle + 1
-        count = low
+
+    def fits(n: int) -> bool:
+        schedule = _built(contract, remaining, first_due, n)
+        return schedule is None or _fits(contract, schedule, future[0])
+
+    if contract.rules.overpayment is OverpaymentRule.REDUCE_TERM and contract.terms.amortization in _SHORTENS:
+        count = _first(1, count, fits)
+    count = count + 1 - _first(1, count, lambda n: _built(contract, remaining, first_due, count + 1 - n) is not None)
     schedule = _reschedule(contract, remaining, first_due, count)
     zero = contract.zero()
     new = tuple(
@@ -465,6 +483,9 @@ def _reamortize(
         for row, principal, interest in zip(future, schedule.principal, schedule.interest, strict=False)
     )
     return rows[: current + 1] + new
+
+
+_SHORTENS: Final = frozenset({Amortization.LEVEL_PAYMENT, Amortization.LEVEL_PRINCIPAL})
 
 
 # --- events -------------------------------------------------------------------------------------
