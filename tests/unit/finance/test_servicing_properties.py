@@ -76,7 +76,9 @@ def histories(draw: st.DrawFn, c: LoanContract) -> list[Event]:
 
 def post_in_arrival_order(c: LoanContract, events: Sequence[Event]) -> tuple[LoanState, tuple[Effect, ...]]:
     """Post one event at a time, as a service would: apply when it comes last, replay when backdated."""
-    state, history, effects = book(c), [], ()
+    state = book(c)
+    history: list[Event] = []
+    effects: tuple[Effect, ...] = ()
     for event in sorted(events, key=lambda e: e.seq):
         posted = post(c, state, history, event)
         state = posted.state
