@@ -373,6 +373,19 @@ def _closing(contract: LoanContract, state: LoanState, on: date) -> tuple[Instal
     return tuple(rows)
 
 
+def _payoff_amount(contract: LoanContract, state: LoanState, on: date) -> Decimal:
+    """What ``_closing`` makes owed on ``on``, without building its rows (each payment asks)."""
+    rows = state.installments
+    current = current_index(rows, on)
+    head = rows[: current + 1]
+    owed = sum((row.outstanding for row in head), _ZERO)
+    owed += sum((row.principal_outstanding for row in rows[current + 1 :]), _ZERO)
+    if current < len(rows) and not contract.daily:
+        row = rows[current]
+        owed -= row.interest_due - max(_earned(contract, rows, current, on), row.interest_paid)
+    return owed
+
+
 def _paid_in_full(rows: Iterable[Installment]) -> tuple[tuple[Installment, ...], Split]:
     """Every installment paid in full, and what that took."""
     out: list[Installment] = []
@@ -544,10 +557,9 @@ def _pay(contract: LoanContract, state: LoanState, event: Event) -> tuple[LoanSt
     if state.status is not LoanStatus.ACTIVE:
         credit = state.credit_balance + amount
         return _restate(contract, state, status=LoanStatus.OVERPAID, credit_balance=credit), Split(excess=amount)
-    closing = _closing(contract, state, on)
-    owed = sum((row.outstanding for row in closing), _ZERO)
+    owed = _payoff_amount(contract, state, on)
     if amount >= owed:
-        rows, split = _paid_in_full(closing)
+        rows, split = _paid_in_full(_closing(contract, state, on))
         excess = amount - owed
         status = LoanStatus.OVERPAID if excess else LoanStatus.PAID_OFF
         new = _restate(contract, state, status=status, installments=rows, credit_balance=state.credit_balance + excess)
