@@ -262,8 +262,10 @@ def _recognized_change(contract: LoanContract, before: LoanState, after: LoanSta
 def _recognized(contract: LoanContract, state: LoanState) -> Decimal:
     """Interest recognized so far: due on recognized installments, paid on the others (paid ahead)."""
     count = _recognized_count(contract, state.installments, state.last_value_date)
-    rows = state.installments
-    return sum((r.interest_due for r in rows[:count]), _ZERO) + sum((r.interest_paid for r in rows[count:]), _ZERO)
+    total = _ZERO
+    for index, row in enumerate(state.installments):
+        total += row.interest_due if index < count else row.interest_paid
+    return total
 
 
 def _settle(  # noqa: PLR0917 - the state's fields, in their order
@@ -276,15 +278,16 @@ def _settle(  # noqa: PLR0917 - the state's fields, in their order
     written_off: Decimal,
     recovered: Decimal,
 ) -> LoanState:
-    """A state whose outstanding amounts are summed from its installments (zero once charged off)."""
-    zero = contract.zero()
-    if status in _NOTHING_OWED:
-        principal = interest = fees = zero
-    else:
+    """A state whose outstanding amounts are summed from its installments (zero once charged off), in
+    one pass: this runs for every transaction."""
+    principal = interest = fees = contract.zero()
+    if status not in _NOTHING_OWED:
         count = _recognized_count(contract, rows, through)
-        principal = sum((r.principal_outstanding for r in rows), zero)
-        interest = sum((r.interest_outstanding for r in rows[:count]), zero)
-        fees = sum((r.fees_outstanding for r in rows), zero)
+        for index, row in enumerate(rows):
+            principal += row.principal_due - row.principal_paid
+            fees += row.fees_due - row.fees_paid
+            if index < count:
+                interest += row.interest_due - row.interest_paid
     return LoanState(status, principal, interest, fees, credit, written_off, recovered, rows, through, basis)
 
 
@@ -488,8 +491,12 @@ def _reamortize(
 
     if contract.rules.overpayment is OverpaymentRule.REDUCE_TERM and contract.terms.amortization in _SHORTENS:
         count = _first(1, count, fits)
-    count = count + 1 - _first(1, count, lambda n: _built(contract, remaining, first_due, count + 1 - n) is not None)
-    schedule = _reschedule(contract, remaining, first_due, count)
+    schedule = _built(contract, remaining, first_due, count)
+    if schedule is None:  # the largest count that still gives each installment a minor unit
+        count = (
+            count + 1 - _first(1, count, lambda n: _built(contract, remaining, first_due, count + 1 - n) is not None)
+        )
+        schedule = _reschedule(contract, remaining, first_due, count)
     zero = contract.zero()
     new = tuple(
         Installment(row.number, row.due_date, principal, interest, zero, zero, zero, zero)
