@@ -106,8 +106,8 @@ class LoanStatus(StrEnum):
     OVERPAID = "overpaid"
 
 
-# States whose outstanding amounts are zero: nothing lent yet, or all of it written off.
-_NOTHING_OWED: Final = frozenset({LoanStatus.APPROVED, LoanStatus.CANCELLED, LoanStatus.CHARGED_OFF})
+# States in which nothing has been lent.
+_NOT_LENT: Final = frozenset({LoanStatus.APPROVED, LoanStatus.CANCELLED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +181,9 @@ class LoanState:
     installments: tuple[Installment, ...]
     last_value_date: date
     accrual_basis: Decimal = _ZERO
+    interest_recognized: Decimal = _ZERO
+    """Interest recognized by the installments so far (due on those recognized, paid ahead on the
+    others); ``Effect.accrued`` is its change. Servicing's bookkeeping, not a balance."""
 
     @property
     def total_outstanding(self) -> Decimal:
@@ -256,16 +259,11 @@ def _recognized_change(contract: LoanContract, before: LoanState, after: LoanSta
     """Interest recognized going from ``before`` to ``after`` (none once the loan is charged off)."""
     if before.status is LoanStatus.CHARGED_OFF:
         return _ZERO
-    return _recognized(contract, after) - _recognized(contract, before)
+    return _recognized(after) - _recognized(before)
 
 
-def _recognized(contract: LoanContract, state: LoanState) -> Decimal:
-    """Interest recognized so far: due on recognized installments, paid on the others (paid ahead)."""
-    count = _recognized_count(contract, state.installments, state.last_value_date)
-    total = _ZERO
-    for index, row in enumerate(state.installments):
-        total += row.interest_due if index < count else row.interest_paid
-    return total
+def _recognized(state: LoanState) -> Decimal:
+    return state.interest_recognized
 
 
 def _settle(  # noqa: PLR0917 - the state's fields, in their order
@@ -278,17 +276,25 @@ def _settle(  # noqa: PLR0917 - the state's fields, in their order
     written_off: Decimal,
     recovered: Decimal,
 ) -> LoanState:
-    """A state whose outstanding amounts are summed from its installments (zero once charged off), in
-    one pass: this runs for every transaction."""
-    principal = interest = fees = contract.zero()
-    if status not in _NOTHING_OWED:
+    """A state whose outstanding amounts are summed from its installments (zero once charged off), and
+    its recognized interest, in one pass: this runs for every transaction."""
+    zero = contract.zero()
+    principal = interest = fees = recognized = zero
+    if status not in _NOT_LENT:
         count = _recognized_count(contract, rows, through)
         for index, row in enumerate(rows):
             principal += row.principal_due - row.principal_paid
             fees += row.fees_due - row.fees_paid
             if index < count:
                 interest += row.interest_due - row.interest_paid
-    return LoanState(status, principal, interest, fees, credit, written_off, recovered, rows, through, basis)
+                recognized += row.interest_due
+            else:
+                recognized += row.interest_paid
+    if status is LoanStatus.CHARGED_OFF:
+        principal = interest = fees = zero
+    return LoanState(
+        status, principal, interest, fees, credit, written_off, recovered, rows, through, basis, recognized
+    )
 
 
 def _restate(contract: LoanContract, state: LoanState, **changes: object) -> LoanState:
@@ -376,17 +382,25 @@ def _closing(contract: LoanContract, state: LoanState, on: date) -> tuple[Instal
     return tuple(rows)
 
 
-def _payoff_amount(contract: LoanContract, state: LoanState, on: date) -> Decimal:
-    """What ``_closing`` makes owed on ``on``, without building its rows (each payment asks)."""
+def _payoff_parts(contract: LoanContract, state: LoanState, on: date) -> tuple[Decimal, Decimal, Decimal]:
+    """(principal, interest, fees) that ``_closing`` makes owed on ``on``, without building its rows."""
     rows = state.installments
     current = current_index(rows, on)
-    head = rows[: current + 1]
-    owed = sum((row.outstanding for row in head), _ZERO)
-    owed += sum((row.principal_outstanding for row in rows[current + 1 :]), _ZERO)
-    if current < len(rows) and not contract.daily:
+    principal = interest = fees = contract.zero()
+    for index, row in enumerate(rows):
+        principal += row.principal_due - row.principal_paid
+        fees += row.fees_due - row.fees_paid
+        if index < current:
+            interest += row.interest_due - row.interest_paid
+    if current < len(rows):
         row = rows[current]
-        owed -= row.interest_due - max(_earned(contract, rows, current, on), row.interest_paid)
-    return owed
+        owed = row.interest_due if contract.daily else max(_earned(contract, rows, current, on), row.interest_paid)
+        interest += owed - row.interest_paid
+    return principal, interest, fees
+
+
+def _payoff_amount(contract: LoanContract, state: LoanState, on: date) -> Decimal:
+    return sum(_payoff_parts(contract, state, on), _ZERO)
 
 
 def _paid_in_full(rows: Iterable[Installment]) -> tuple[tuple[Installment, ...], Split]:
@@ -415,13 +429,11 @@ def payoff_quote(contract: LoanContract, state: LoanState, on: date) -> Payoff:
         paid = sum(1 for row in state.installments if row.is_paid)
         return Payoff(on, nothing, nothing, nothing, credit, -credit, nothing, paid, state.last_value_date)
     accrued = _accrue(contract, state, on)
-    rows = _closing(contract, accrued, on)
-    principal = Money(sum((r.principal_outstanding for r in rows), contract.zero()), cur)
-    interest = Money(sum((r.interest_outstanding for r in rows), contract.zero()), cur)
-    fees = Money(sum((r.fees_outstanding for r in rows), contract.zero()), cur)
+    parts = _payoff_parts(contract, accrued, on)
+    principal, interest, fees = (Money(part, cur) for part in parts)
     total = principal + interest + fees - credit
-    current = min(current_index(rows, on), len(rows) - 1)
-    since = _period_start(contract, rows, current)
+    rows = accrued.installments
+    since = _period_start(contract, rows, min(current_index(rows, on), len(rows) - 1))
     paid = sum(1 for row in rows if row.is_paid)
     return Payoff(on, principal, interest, fees, credit, total, per_diem(principal, contract.terms, on), paid, since)
 
