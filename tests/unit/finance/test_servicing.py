@@ -295,3 +295,95 @@ def test_allocate_alone_splits_every_cent() -> None:
         D("45.00"),
     )
     assert split.total == D("250.00")
+
+
+def test_a_backdated_payment_on_a_daily_loan_lowers_the_interest_after_it() -> None:
+    c = contract(method=InterestMethod.DAILY, day_count=DayCount.ACTUAL_365_FIXED)
+    disbursed = Event(EventKind.DISBURSEMENT, START, c.net_proceeds, 0)
+    later = Event(EventKind.PAYMENT, date(2026, 3, 15), D("106.59"), 1)
+    without, _ = replay(c, [disbursed, later])
+    backdated = Event(EventKind.PAYMENT, date(2026, 2, 15), D("106.59"), 2)
+    posted = post(c, without, [disbursed, later], backdated)
+    assert posted.replayed
+    by_seq = {e.seq: e for e in posted.effects}
+    # Paid on 15 Feb, installment 1's 12.23 is settled and February's interest runs on 1,105.64: 10.18.
+    assert by_seq[2].split.interest == D("12.23")
+    assert by_seq[1].split.interest == D("10.18")
+    assert posted.state.principal_outstanding < without.principal_outstanding
+
+
+def test_a_returned_payment_on_a_daily_loan_puts_its_interest_back() -> None:
+    c = contract(method=InterestMethod.DAILY, day_count=DayCount.ACTUAL_365_FIXED)
+    disbursed = Event(EventKind.DISBURSEMENT, START, c.net_proceeds, 0)
+    paid = Event(EventKind.PAYMENT, date(2026, 2, 15), D("106.59"), 1)
+    returned = Event(EventKind.PAYMENT_REVERSAL, date(2026, 2, 18), D("106.59"), 2, reverses=1)
+    state, effects = replay(c, [disbursed, paid, returned])
+    # Three days after the due date: 31 days of interest on 1,200.00 (12.23) plus 3 on the same (1.18).
+    assert state.principal_outstanding == D("1200.00")
+    assert state.interest_outstanding == D("13.41")
+    assert state.fees_outstanding == D("25.00")
+    assert sum((e.accrued for e in effects), D(0)) == D("13.41")
+
+
+@pytest.mark.parametrize(
+    ("events", "field"),
+    [
+        ([Event(EventKind.PAYMENT, START, D("10.00"), 1)], "kind"),
+        ([Event(EventKind.DISBURSEMENT, START, D("1199.00"), 1)], "amount"),
+        ([Event(EventKind.DISBURSEMENT, date(2026, 1, 16), D("1200.00"), 1)], "value_date"),
+        (
+            [
+                Event(EventKind.DISBURSEMENT, START, D("1200.00"), 0),
+                Event(EventKind.FEE_CHARGE, date(2026, 2, 1), D("5.00"), 1),
+                Event(EventKind.PAYMENT_REVERSAL, date(2026, 2, 2), D("5.00"), 2, reverses=1),
+            ],
+            "reverses",
+        ),
+        (
+            [
+                Event(EventKind.DISBURSEMENT, START, D("1200.00"), 0),
+                Event(EventKind.PAYMENT, date(2026, 2, 1), D("5.00"), 0),
+            ],
+            "seq",
+        ),
+        (
+            [
+                Event(EventKind.DISBURSEMENT, START, D("1200.00"), 0),
+                Event(EventKind.PAYMENT, date(2026, 2, 1), D("5.001"), 1),
+            ],
+            "amount",
+        ),
+        (
+            [
+                Event(EventKind.DISBURSEMENT, START, D("1200.00"), 0),
+                Event(EventKind.PAYMENT, date(2026, 2, 1), D("5.00"), 1),
+                Event(EventKind.PAYMENT_REVERSAL, date(2026, 1, 31), D("5.00"), 2, reverses=1),
+            ],
+            "reverses",
+        ),
+    ],
+)
+def test_impossible_histories_are_refused_naming_the_field(events: list[Event], field: str) -> None:
+    with pytest.raises(FinanceInputError) as raised:
+        replay(contract(), events)
+    assert raised.value.field == field
+
+
+def test_an_event_refuses_an_amount_that_does_not_fit_its_kind() -> None:
+    with pytest.raises(FinanceInputError, match="must be 0"):
+        Event(EventKind.WRITE_OFF, START, D("1.00"), 1)
+    with pytest.raises(FinanceInputError, match="greater than zero"):
+        Event(EventKind.PAYMENT, START, D("0.00"), 1)
+    with pytest.raises(FinanceInputError, match="reverses"):
+        Event(EventKind.PAYMENT_REVERSAL, START, D("1.00"), 1)
+    with pytest.raises(TypeError):
+        Event(EventKind.PAYMENT, START, 1.5, 1)  # type: ignore[arg-type]
+
+
+def test_cancellation_before_disbursement() -> None:
+    c = contract()
+    state, _ = apply(c, book(c), Event(EventKind.CANCELLATION, START, D(0), 1))
+    assert state.status is LoanStatus.CANCELLED
+    assert state.total_outstanding == 0
+    with pytest.raises(FinanceInputError, match="kind"):
+        apply(c, state, Event(EventKind.DISBURSEMENT, START, c.net_proceeds, 2))
