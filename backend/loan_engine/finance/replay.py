@@ -327,10 +327,11 @@ def _accrue(contract: LoanContract, state: LoanState, through: date) -> LoanStat
     rows = list(state.installments)
     last = len(rows) - 1
     principal = state.principal_outstanding
-    start, basis = state.last_value_date, state.accrual_basis
+    origin = _period_start(contract, rows, 0)  # after the odd days when their interest was prepaid
+    start, basis = max(state.last_value_date, origin), state.accrual_basis
     while start < through:
         index = min(bisect_right(rows, start, key=lambda row: row.due_date), last)
-        if index != min(current_index(rows, start), last) or start <= terms.start_date:
+        if index != min(current_index(rows, start), last) or start <= origin:
             basis = _ZERO  # a new period begins: its projected interest gives way to what accrues
             rows[index] = replace(rows[index], interest_due=contract.zero() + rows[index].interest_paid)
         end = through if index == last else min(through, rows[index].due_date)
@@ -566,7 +567,10 @@ def _disburse(contract: LoanContract, state: LoanState, event: Event) -> tuple[L
         raise _refuse("amount", f"must be the net proceeds, {contract.net_proceeds}")
     terms = contract.terms
     split = Split(terms.loan_amount, contract.schedule.prepaid_interest.amount, terms.total_fees, _ZERO)
-    return _restate(contract, state, status=LoanStatus.ACTIVE), split
+    rows = state.installments
+    if contract.daily:  # the first period begins: nothing has accrued yet, whatever the projection
+        rows = (replace(rows[0], interest_due=contract.zero()), *rows[1:])
+    return _restate(contract, state, status=LoanStatus.ACTIVE, installments=rows), split
 
 
 def _pay(contract: LoanContract, state: LoanState, event: Event) -> tuple[LoanState, Split]:

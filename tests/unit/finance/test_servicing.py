@@ -25,7 +25,7 @@ from loan_engine.finance.replay import (
     post,
     replay,
 )
-from loan_engine.finance.terms import InterestMethod, LoanTerms
+from loan_engine.finance.terms import InterestMethod, LoanTerms, OddDaysInterest
 from loan_engine.products.schemas import OverpaymentRule as ProductOverpayment
 from loan_engine.products.schemas import PaymentComponent
 
@@ -387,3 +387,31 @@ def test_cancellation_before_disbursement() -> None:
     assert state.total_outstanding == 0
     with pytest.raises(FinanceInputError, match="kind"):
         apply(c, state, Event(EventKind.DISBURSEMENT, START, c.net_proceeds, 2))
+
+
+def test_prepaid_odd_days_interest_is_not_accrued_again_on_a_daily_loan() -> None:
+    terms = LoanTerms(
+        principal=D("1200.00"),
+        annual_rate=D("0.12"),
+        term=12,
+        start_date=START,
+        first_payment_date=date(2026, 3, 1),
+        interest_method=InterestMethod.DAILY,
+        day_count=DayCount.ACTUAL_365_FIXED,
+        odd_days_interest=OddDaysInterest.PREPAID,
+    )
+    c = LoanContract(terms, FEES_FIRST)
+    # 15 Jan - 1 Feb (17 days) is prepaid at closing: 1,200.00 * 12 % * 17 / 365 = 6.71, withheld.
+    assert c.schedule.prepaid_interest.amount == D("6.71")
+    assert c.net_proceeds == D("1193.29")
+    state = active(c)
+    assert payoff_quote(c, state, date(2026, 2, 1)).accrued_interest.amount == D("0.00")
+    assert payoff_quote(c, state, date(2026, 2, 11)).accrued_interest.amount == D("3.95")  # 10 days
+
+
+def test_a_payment_on_the_day_of_disbursement_pays_no_daily_interest() -> None:
+    c = contract(method=InterestMethod.DAILY, day_count=DayCount.ACTUAL_365_FIXED)
+    state, effect = apply(c, active(c), Event(EventKind.PAYMENT, START, D("100.00"), 1))
+    assert (effect.split.interest, effect.split.principal) == (D("0.00"), D("100.00"))
+    assert state.principal_outstanding == D("1100.00")
+    assert payoff_quote(c, active(c), START).total.amount == D("1200.00")
