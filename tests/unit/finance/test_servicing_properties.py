@@ -71,6 +71,10 @@ def histories(draw: st.DrawFn, c: LoanContract) -> list[Event]:
     for payment in draw(st.lists(st.sampled_from(payments), unique=True, max_size=2)) if payments else []:
         later = payment.value_date + timedelta(days=draw(st.integers(min_value=0, max_value=40)))
         events.append(Event(EventKind.PAYMENT_REVERSAL, later, payment.amount, len(events), reverses=payment.seq))
+    if draw(st.booleans()):  # sometimes the story ends in a charge-off and a recovery
+        end = max(e.value_date for e in events) + timedelta(days=1)
+        events.append(Event(EventKind.WRITE_OFF, end, D(0), len(events)))
+        events.append(Event(EventKind.RECOVERY, end + timedelta(days=30), D("1.00"), len(events)))
     return events
 
 
@@ -121,20 +125,24 @@ def test_every_cent_is_in_exactly_one_place(data: st.DataObject, c: LoanContract
         for part in (effect.split.principal, effect.split.interest, effect.split.fees, effect.split.excess):
             assert part >= 0
             assert part == part.quantize(c.terms.currency.quantum)
-    pay, rev = {EventKind.PAYMENT}, {EventKind.PAYMENT_REVERSAL}
+    pay, rev, off = {EventKind.PAYMENT}, {EventKind.PAYMENT_REVERSAL}, {EventKind.WRITE_OFF}
     lent = _sum(effects, {EventKind.DISBURSEMENT}, "principal")
-    assert state.principal_outstanding == lent - _sum(effects, pay, "principal") + _sum(effects, rev, "principal")
+    principal = lent - _sum(effects, pay, "principal") + _sum(effects, rev, "principal")
+    assert state.principal_outstanding == principal - _sum(effects, off, "principal")
     accrued = sum((e.accrued for e in effects), D(0))
     waived = _sum(effects, {EventKind.INTEREST_WAIVER}, "interest")
-    assert (
-        state.interest_outstanding == accrued - _sum(effects, pay, "interest") + _sum(effects, rev, "interest") - waived
-    )
+    interest = accrued - _sum(effects, pay, "interest") + _sum(effects, rev, "interest") - waived
+    assert state.interest_outstanding == interest - _sum(effects, off, "interest")
     charged = sum((e.fee_charged for e in effects), D(0))
-    assert state.fees_outstanding == charged - _sum(effects, pay, "fees") + _sum(effects, rev, "fees")
+    fees = charged - _sum(effects, pay, "fees") + _sum(effects, rev, "fees")
+    assert state.fees_outstanding == fees - _sum(effects, off, "fees")
+    assert state.written_off == sum((e.split.total for e in effects if e.kind is EventKind.WRITE_OFF), D(0))
+    assert state.recovered == _sum(effects, {EventKind.RECOVERY}, "excess")
     assert state.credit_balance == _sum(effects, pay, "excess") - _sum(effects, rev, "excess")
     rows = state.installments
-    assert state.principal_outstanding == sum((r.principal_outstanding for r in rows), D(0))
-    assert state.fees_outstanding == sum((r.fees_outstanding for r in rows), D(0))
+    if state.status is not LoanStatus.CHARGED_OFF:
+        assert state.principal_outstanding == sum((r.principal_outstanding for r in rows), D(0))
+        assert state.fees_outstanding == sum((r.fees_outstanding for r in rows), D(0))
     assert all(r.principal_paid <= r.principal_due and r.interest_paid <= r.interest_due for r in rows)
 
 
