@@ -100,6 +100,32 @@ class QuoteRequest(ApiStruct):
     installment_multiple: DecimalString | None = None
 
 
+class ProductQuoteRequest(ApiStruct):
+    """A loan on a published product: the rate comes from the product's pricing grid for ``grade`` and the
+    term, fees and every other term from the product version. ``frequency`` defaults to the product's
+    first; ``startDate`` to today (UTC)."""
+
+    product_code: Annotated[
+        str,
+        msgspec.Meta(
+            pattern=pattern_meaning("^[A-Z][A-Z0-9-]{1,31}$", "must be a product code such as PERSONAL"),
+            examples=["PERSONAL"],
+        ),
+    ]
+    grade: Annotated[
+        str,
+        msgspec.Meta(
+            pattern=pattern_meaning("^[A-Z][A-Z0-9+-]{0,7}$", "must be a risk grade such as A, B2 or C+"),
+            examples=["B"],
+        ),
+    ]
+    principal: DecimalString
+    term_periods: Annotated[int, msgspec.Meta(ge=1, le=MAX_TERM, description=f"Installments, 1 to {MAX_TERM}")]
+    frequency: Frequency | None = None
+    start_date: dt.date | None = None
+    first_payment_date: dt.date | None = None
+
+
 class Row(ApiStruct, gc=False):
     """One installment. ``gc=False`` (here, on FlowIn and on FlowOut): the Struct holds only scalars, so
     it can take part in no reference cycle, and the garbage collector need not track the thousands a
