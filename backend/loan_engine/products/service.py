@@ -137,17 +137,27 @@ class ProductCatalog:
         offer, 422 naming the field when the loan is outside it."""
         async with self.session.begin():
             product = await self.published(request.product_code)
-        defn = product.definition
-        return rules.loan_terms(
-            defn,
-            product.currency,
-            Decimal(request.principal),
-            request.term_periods,
-            request.frequency or defn.frequencies[0],
-            request.grade,
-            request.start_date,
-            request.first_payment_date,
-        )
+        return draft_loan_terms(product.definition, product.currency.code, request)
+
+
+def draft_loan_terms(defn: ProductDefinition, currency_code: str, loan: ProductLoan) -> LoanTerms:
+    """The ``finance`` terms a loan would get on a definition that is not (yet) published: the admin
+    editor's live preview. The same rules as a published version (``ProductCatalog.loan_terms``); a 422
+    names the field."""
+    try:
+        cur = currency(currency_code)
+    except FinanceInputError:
+        raise ValidationError.one("currency", f"{currency_code} is not an ISO 4217 currency code") from None
+    return rules.loan_terms(
+        defn,
+        cur,
+        Decimal(loan.principal),
+        loan.term_periods,
+        loan.frequency or defn.frequencies[0],
+        loan.grade,
+        loan.start_date,
+        loan.first_payment_date,
+    )
 
 
 def _require_transaction(session: AsyncSession) -> None:

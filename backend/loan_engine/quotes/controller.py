@@ -12,15 +12,18 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loan_engine.auth.guards import allow
+from loan_engine.auth.principal import Role
 from loan_engine.finance.apr import MAX_FLOWS, MAX_TERM_EVALUATIONS
 from loan_engine.finance.terms import MAX_TERM
-from loan_engine.products.service import ProductCatalog, ProductLoan
+from loan_engine.products.service import ProductCatalog, ProductLoan, draft_loan_terms
 from loan_engine.quotes import service
 from loan_engine.quotes.offload import run_math
 from loan_engine.quotes.schemas import (
     MAX_FEES,
     AprRequest,
     AprResponse,
+    PreviewQuoteRequest,
     ProductQuoteRequest,
     QuoteRequest,
     QuoteResponse,
@@ -119,6 +122,31 @@ class QuotesController(Controller):
             csv = await run_math(work, QUOTE_INLINE_WORK, service.quote_terms_csv, terms)
             return Response(csv, media_type=CSV)
         return await run_math(work, QUOTE_INLINE_WORK, service.quote_terms, terms)
+
+    @post(
+        "/admin/products/quote-preview",
+        status_code=200,
+        operation_id="PreviewProductQuote",
+        guards=[allow(roles={Role.ADMIN})],
+        security=[{"BearerAuth": []}],
+        tags=["admin", "products"],
+        summary="Price a loan on a product definition being edited (nothing stored): the editor's live preview",
+        description=(
+            "The same rules as `POST /api/quotes/product` applied to the `definition` in the body, so an admin "
+            "sees the schedule a draft would give before saving or publishing it. 422 naming the field."
+        ),
+    )
+    async def preview_product_quote(self, data: JSONBody[PreviewQuoteRequest]) -> QuoteResponse:
+        loan = ProductLoan(
+            product_code="PREVIEW",
+            grade=data.grade,
+            principal=data.principal,
+            term_periods=data.term_periods,
+            start_date=data.start_date or datetime.now(UTC).date(),
+            frequency=data.frequency,
+        )
+        terms = draft_loan_terms(data.definition, data.currency, loan)
+        return await run_math(service.terms_work(terms), QUOTE_INLINE_WORK, service.quote_terms, terms)
 
     @post(
         "/apr",

@@ -21,6 +21,7 @@ from loan_engine.finance.calendar import EVERY_PATTERN, FrequencyName
 from loan_engine.finance.daycount import DayCount
 from loan_engine.finance.money import RoundingMode
 from loan_engine.finance.terms import MAX_TERM, Amortization, InterestMethod, OddDaysInterest
+from loan_engine.products.schemas import ProductDefinition
 
 DecimalString = Annotated[
     str,
@@ -124,6 +125,21 @@ class ProductQuoteRequest(ApiStruct):
     frequency: Frequency | None = None
     start_date: dt.date | None = None
     first_payment_date: dt.date | None = None
+
+
+class PreviewQuoteRequest(ApiStruct):
+    """A loan priced on a product definition being edited (not stored): the admin editor's live preview."""
+
+    definition: ProductDefinition
+    currency: CurrencyCode
+    grade: Annotated[
+        str,
+        msgspec.Meta(pattern=pattern_meaning("^[A-Z][A-Z0-9+-]{0,7}$", "must be a risk grade such as A, B2 or C+")),
+    ]
+    principal: DecimalString
+    term_periods: Annotated[int, msgspec.Meta(ge=1, le=MAX_TERM, description=f"Installments, 1 to {MAX_TERM}")]
+    frequency: Frequency | None = None
+    start_date: dt.date | None = None
 
 
 class Row(ApiStruct, gc=False):

@@ -118,3 +118,30 @@ async def test_one_product_on_offer_is_what_the_catalog_lists(client: Client, ad
     assert (await client.get("/api/products/lower")).status_code == 422
     await client.post(f"{ADMIN_PRODUCTS}/PERSONAL/versions/1/retire", headers=admin.auth)
     assert (await client.get("/api/products/PERSONAL")).status_code == 404
+
+
+async def test_the_editor_preview_prices_an_unsaved_definition(client: Client, admin: Account) -> None:
+    definition = personal_loan()["definition"]
+    definition["pricing"]["grid"][1]["rates"] = ["12.49", "13.49"]  # grade B, not stored anywhere
+    body = {"definition": definition, "currency": "USD", "grade": "B", "principal": "10000", "termPeriods": 24}
+    body["startDate"] = "2026-03-01"
+    preview = await client.post("/api/admin/products/quote-preview", json=body, headers=admin.auth)
+    assert preview.status_code == 200, preview.text
+    by_hand = await client.post(
+        "/api/quotes",
+        json={
+            "principal": "10000",
+            "annualRate": "12.49",
+            "termPeriods": 24,
+            "startDate": "2026-03-01",
+            "fees": [{"name": "origination", "amount": "300"}],
+        },
+    )
+    assert preview.json() == by_hand.json()
+    outside = await client.post(
+        "/api/admin/products/quote-preview", json=body | {"principal": "99999"}, headers=admin.auth
+    )
+    assert outside.status_code == 422
+    assert [e["field"] for e in outside.json()["errors"]] == ["principal"]
+    anonymous = await client.post("/api/admin/products/quote-preview", json=body)
+    assert anonymous.status_code == 401

@@ -296,6 +296,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/products/quote-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price a loan on a product definition being edited (nothing stored): the editor's live preview
+         * @description The same rules as `POST /api/quotes/product` applied to the `definition` in the body, so an admin sees the schedule a draft would give before saving or publishing it. 422 naming the field.
+         */
+        post: operations["PreviewProductQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -1087,6 +1107,26 @@ export type components = {
             retiredAt: string | null;
             status: components["schemas"]["PolicyStatus"];
             version: number;
+        };
+        /** PreviewQuoteRequest */
+        PreviewQuoteRequest: {
+            /** @example USD */
+            currency: string;
+            definition: components["schemas"]["ProductDefinition"];
+            /**
+             * @description weekly | biweekly | semimonthly | monthly | quarterly | semiannual | annual | every-N-days | every-N-weeks | every-N-months
+             * @example monthly
+             */
+            frequency?: string | null;
+            grade: string;
+            /**
+             * @description A decimal number as a string, e.g. "1264.14"
+             * @example 250000
+             */
+            principal: string;
+            startDate?: string | null;
+            /** @description Installments, 1 to 1200 */
+            termPeriods: number;
         };
         /** PricingIn */
         PricingIn: {
@@ -2367,6 +2407,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["VersionRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    PreviewProductQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewQuoteRequest"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteResponse"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
