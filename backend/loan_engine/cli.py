@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 from collections.abc import Callable
@@ -10,9 +11,13 @@ from types import FrameType
 import click
 import uvicorn
 
-from loan_engine.cli_support import database_url, load_settings
+from loan_engine.cli_support import database_url, load_settings, with_session
 from loan_engine.db import migrations
+from loan_engine.policy.cli import policy
+from loan_engine.policy.loading import seed_development
+from loan_engine.products.cli import products
 from loan_engine.quotes.cli import apr, quote
+from loan_engine.settings import Environment
 from loan_engine.users.cli import users
 
 
@@ -34,10 +39,14 @@ def main() -> None:
     help="Worker processes (env WEB_CONCURRENCY).",
 )
 @click.option("--reload", is_flag=True, help="Restart on code changes (development only).")
-def serve(host: str, port: int, workers: int, reload: bool) -> None:
+@click.option("--no-seed", is_flag=True, help="Development: do not seed the shipped product and policy.")
+def serve(host: str, port: int, workers: int, reload: bool, no_seed: bool) -> None:
     """Run the API with uvicorn. Without DATABASE_URL, an embedded PostgreSQL is started and migrated.
 
-    On SIGTERM the server stops accepting connections and lets in-flight requests finish (up to 25 s).
+    In development (ENVIRONMENT=dev, the default) a database without them first gets the shipped
+    personal loan (PERSONAL, published) and its consumer installment-loan policy (active); never in test
+    or prod. On SIGTERM the server stops accepting connections and lets in-flight requests finish (up to
+    25 s).
     """
     settings = load_settings()
     # uvicorn drains in-flight requests on SIGTERM/SIGINT, then re-raises the signal; these handlers
@@ -46,6 +55,9 @@ def serve(host: str, port: int, workers: int, reload: bool) -> None:
     signal.signal(signal.SIGINT, _exit_with(130))
     with database_url(settings) as url:
         os.environ["DATABASE_URL"] = url
+        if settings.environment is Environment.DEV and not no_seed:
+            for line in asyncio.run(with_session(url, seed_development)):
+                click.echo(f"loan-engine: {line} (development seed)", err=True)
         uvicorn.run(
             "loan_engine.app:create_app",
             factory=True,
@@ -109,6 +121,8 @@ def revision(message: str, empty: bool) -> None:
 
 
 main.add_command(users)
+main.add_command(products)
+main.add_command(policy)
 
 main.add_command(quote)
 main.add_command(apr)

@@ -5,16 +5,23 @@ commands (users/cli.py) can use these without importing the whole CLI."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
 from loan_engine.db import migrations
+from loan_engine.errors import LoanEngineError, ValidationError
 from loan_engine.settings import Settings, SettingsError
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
 EXIT_CONFIG = 2
+EXIT_USAGE = 2
 EXIT_FAILURE = 1
+T = TypeVar("T")
 
 
 def load_settings() -> Settings:
@@ -57,3 +64,28 @@ def database_url(settings: Settings) -> Iterator[str]:
         yield url
     finally:
         server.stop()
+
+
+async def with_session(url: str, use: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run ``use`` with a session on ``url`` (an engine of its own, disposed of afterwards)."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from loan_engine.db.engine import create_sessionmaker
+
+    engine = create_async_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            return await use(session)
+    finally:
+        await engine.dispose()
+
+
+def refused(exc: LoanEngineError) -> NoReturn:
+    """One line on stderr for a refused command (every field of a 422), and its exit code: 2 for a 422
+    (the input is wrong), 1 otherwise (not found, conflict)."""
+    if isinstance(exc, ValidationError):
+        reasons = "; ".join(f"{e.field} {e.message}" for e in exc.errors)
+        click.echo(f"loan-engine: refused: {reasons}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"loan-engine: {exc.detail}", err=True)
+    sys.exit(EXIT_FAILURE)

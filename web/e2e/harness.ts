@@ -2,7 +2,9 @@
  * The e2e harness: builds the app (unless E2E_SKIP_BUILD=1), starts the real API on a free port
  * with an embedded PostgreSQL in a fresh data folder (.data/e2e-<random>, deleted afterwards) and
  * WEB_DIST=web/dist, waits until /health/ready answers, and tells the tests where it is
- * (E2E_BASE_URL). Used as Playwright's globalSetup; the returned function is the teardown.
+ * (E2E_BASE_URL). In development mode the API seeds the shipped personal loan and its policy; an
+ * admin is created first with `loan-engine users create-admin` (E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD).
+ * Used as Playwright's globalSetup; the returned function is the teardown.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -46,7 +48,8 @@ async function waitReady(url: string, child: ChildProcess, logFile: string, time
   throw new Error(`the API was not ready within ${timeoutMs / 1000}s; see ${logFile}`);
 }
 
-export type Backend = { url: string; stop: () => Promise<void> };
+export type Backend = { url: string; stop: () => Promise<void>; admin: Credentials };
+export type Credentials = { email: string; password: string };
 
 export async function startBackend(): Promise<Backend> {
   const dist = resolve(webDir, "dist");
@@ -66,16 +69,28 @@ export async function startBackend(): Promise<Backend> {
   const log = openSync(logFile, "w");
   const env = { ...process.env };
   delete env.DATABASE_URL;
+  const serverEnv = {
+    ...env,
+    ENVIRONMENT: "dev",
+    WEB_DIST: dist,
+    LOAN_ENGINE_DATA_DIR: dataDir,
+    JWT_SECRET: randomBytes(32).toString("hex"),
+    LOG_FORMAT: "json",
+  };
+  // The admin pages' tests sign in as an admin made the way an operator makes the first one.
+  const admin = {
+    email: `admin.${randomBytes(3).toString("hex")}@example.com`,
+    password: `Admin ${randomBytes(8).toString("hex")} lantern`,
+  };
+  execFileSync(server, ["users", "create-admin", "--email", admin.email, "--password-stdin"], {
+    cwd: repoDir,
+    env: serverEnv,
+    input: `${admin.password}\n`,
+    stdio: ["pipe", "ignore", "inherit"],
+  });
   const child = spawn(server, ["serve", "--host", "127.0.0.1", "--port", String(port)], {
     cwd: repoDir,
-    env: {
-      ...env,
-      ENVIRONMENT: "dev",
-      WEB_DIST: dist,
-      LOAN_ENGINE_DATA_DIR: dataDir,
-      JWT_SECRET: randomBytes(32).toString("hex"),
-      LOG_FORMAT: "json",
-    },
+    env: serverEnv,
     stdio: ["ignore", log, log],
     detached: true,
   });
@@ -96,12 +111,14 @@ export async function startBackend(): Promise<Backend> {
     await stop();
     throw error;
   }
-  return { url, stop };
+  return { url, stop, admin };
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (process.env.E2E_BASE_URL) return async () => {}; // testing an already running server
   const backend = await startBackend();
   process.env.E2E_BASE_URL = backend.url;
+  process.env.E2E_ADMIN_EMAIL = backend.admin.email;
+  process.env.E2E_ADMIN_PASSWORD = backend.admin.password;
   return backend.stop;
 }

@@ -17,6 +17,12 @@ const REQUIRED_LAZY = [
     "src/features/auth/components/SignInPage.tsx",
     "src/features/auth/components/SignUpPage.tsx",
     "src/features/auth/components/AccountPage.tsx",
+    "src/features/products/components/ProductsPage.tsx",
+    "src/features/products/components/AdminProductsPage.tsx",
+    "src/features/products/components/ProductDetailPage.tsx",
+    "src/features/products/components/VersionEditorPage.tsx",
+    "src/features/policy/components/PolicyPage.tsx",
+    "src/features/policy/components/DecisionModelEditor.tsx",
 ];
 
 const dist = resolve(dirname(fileURLToPath(import.meta.url)), "../dist");

@@ -85,8 +85,10 @@ def evaluate_fact_set(
     trace: bool = False,
 ) -> PolicyDecision:
     """Derive the figures and evaluate one fact set."""
-    payment = payment_for(facts.application) if new_payment is None else new_payment
-    return policy.evaluate(Facts(facts.application, facts.credit, derive(facts.application, payment)), trace=trace)
+    application = facts.application
+    payment = payment_for(application) if new_payment is None else new_payment
+    built = Facts(application, facts.credit, derive(application, payment))
+    return policy.evaluate(built, trace=True) if trace else policy.evaluate(built)
 
 
 def run_cases(policy: CompiledPolicy, cases: Sequence[PolicyTestCase], payment_for: PaymentFor) -> list[CaseResult]:

@@ -54,9 +54,9 @@ from loan_engine.policy.schemas import (
     Transition,
     ViolationOut,
 )
-from loan_engine.products.service import ProductCatalog, PublishedProduct, stress_rate
+from loan_engine.products.service import CLI_ACTOR, ProductCatalog, PublishedProduct, stress_rate
 
-__all__ = ["PolicyAdmin", "compile_version", "decision_out", "product_payment"]
+__all__ = ["PolicyAdmin", "checked_document", "compile_version", "decision_out", "product_payment"]
 
 _CACHE_SIZE: Final = 64
 _compiled: OrderedDict[tuple[uuid.UUID, datetime], CompiledPolicy] = OrderedDict()
@@ -100,7 +100,7 @@ def decision_out(decision: PolicyDecision) -> DecisionOut:
     )
 
 
-def _checked_model(document: PolicyDocument) -> None:
+def checked_document(document: PolicyDocument) -> None:
     """422 naming the node and the field when the model cannot be evaluated."""
     try:
         parse_model(document.model)
@@ -139,10 +139,10 @@ class PolicyAdmin:
         return _read(code, row)
 
     async def create(
-        self, actor: uuid.UUID, code: str, document: PolicyDocument, meta: RequestMeta
+        self, actor: uuid.UUID | None, code: str, document: PolicyDocument, meta: RequestMeta
     ) -> PolicyVersionRead:
         """A new draft from a policy document (a file, or the browser's editor)."""
-        _checked_model(document)
+        checked_document(document)
         async with self.session.begin():
             product_id = await self.products.product_id(code, lock=True)
             existing = await repository.versions(self.session, product_id)
@@ -153,7 +153,7 @@ class PolicyAdmin:
         return _read(code, row)
 
     async def new_draft(
-        self, actor: uuid.UUID, code: str, data: NewPolicyDraft, meta: RequestMeta
+        self, actor: uuid.UUID | None, code: str, data: NewPolicyDraft, meta: RequestMeta
     ) -> PolicyVersionRead:
         async with self.session.begin():
             product_id = await self.products.product_id(code, lock=True)
@@ -169,9 +169,9 @@ class PolicyAdmin:
         return _read(code, row)
 
     async def update(
-        self, actor: uuid.UUID, code: str, number: int, document: PolicyDocument, meta: RequestMeta
+        self, actor: uuid.UUID | None, code: str, number: int, document: PolicyDocument, meta: RequestMeta
     ) -> PolicyVersionRead:
-        _checked_model(document)
+        checked_document(document)
         async with self.session.begin():
             product_id = await self.products.product_id(code, lock=True)
             row = await self._version(product_id, number, lock=True)
@@ -200,7 +200,7 @@ class PolicyAdmin:
         payment_for = product_payment(product)
         return await anyio.to_thread.run_sync(_simulate, candidate, current, facts, payment_for)
 
-    async def activate(self, actor: uuid.UUID, code: str, number: int, meta: RequestMeta) -> PolicyVersionRead:
+    async def activate(self, actor: uuid.UUID | None, code: str, number: int, meta: RequestMeta) -> PolicyVersionRead:
         """Make a draft the product's policy: refused (422) with the failing cases and violations listed."""
         async with self.session.begin():
             product, row = await self._with_product(code, number)
@@ -223,7 +223,7 @@ class PolicyAdmin:
             await self._audit(events.POLICY_ACTIVATED, actor, meta, code, details)
         return _read(code, row)
 
-    async def retire(self, actor: uuid.UUID, code: str, number: int, meta: RequestMeta) -> PolicyVersionRead:
+    async def retire(self, actor: uuid.UUID | None, code: str, number: int, meta: RequestMeta) -> PolicyVersionRead:
         async with self.session.begin():
             product_id = await self.products.product_id(code, lock=True)
             row = await self._version(product_id, number, lock=True)
@@ -253,10 +253,15 @@ class PolicyAdmin:
         return await anyio.to_thread.run_sync(_run_gate, policy, cases, product_payment(product), grades)
 
     async def _audit(
-        self, event: EventType, actor: uuid.UUID, meta: RequestMeta, code: str, details: dict[str, Any]
+        self, event: EventType, actor: uuid.UUID | None, meta: RequestMeta, code: str, details: dict[str, Any]
     ) -> None:
         await record(
-            self.session, event, actor=Party.user(actor), meta=meta, subject=Party("product", code), details=details
+            self.session,
+            event,
+            actor=Party.user(actor) if actor is not None else CLI_ACTOR,
+            meta=meta,
+            subject=Party("product", code),
+            details=details,
         )
 
 
@@ -341,7 +346,7 @@ def _require(row: PolicyVersion, status: PolicyStatus, verb: str) -> None:
         raise ConflictError(f"Version {row.version} is {row.status}; only a {status.value} version can be {verb}")
 
 
-def _new_row(product_id: uuid.UUID, number: int, document: PolicyDocument, actor: uuid.UUID) -> PolicyVersion:
+def _new_row(product_id: uuid.UUID, number: int, document: PolicyDocument, actor: uuid.UUID | None) -> PolicyVersion:
     return PolicyVersion(
         id=uuid.uuid4(),
         product_id=product_id,

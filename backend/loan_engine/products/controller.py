@@ -50,6 +50,10 @@ class ProductsController(Controller):
     async def list_products(self, catalog: NamedDependency[ProductCatalog]) -> list[PublicProduct]:
         return await catalog.on_offer(datetime.now(UTC).date())
 
+    @get("/{code:str}", summary="A product on offer: its published version's limits and representative example")
+    async def get_product(self, catalog: NamedDependency[ProductCatalog], code: Code) -> PublicProduct:
+        return await catalog.offered(code, datetime.now(UTC).date())
+
 
 class AdminProductsController(Controller):
     """Products and their versions: create, edit a draft, publish, retire, compare. Admins only."""

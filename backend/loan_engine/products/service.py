@@ -23,6 +23,7 @@ from loan_engine.audit.service import Party, record
 from loan_engine.errors import ConflictError, NotFoundError, ValidationError
 from loan_engine.finance.errors import FinanceInputError
 from loan_engine.finance.money import Currency, currency
+from loan_engine.finance.terms import LoanTerms
 from loan_engine.products import definition as rules
 from loan_engine.products import events, repository
 from loan_engine.products.models import Product, ProductVersion
@@ -43,7 +44,10 @@ from loan_engine.products.schemas import (
     VersionSummary,
 )
 
-__all__ = ["ProductAdmin", "ProductCatalog", "PublishedProduct", "stress_rate"]
+__all__ = ["CLI_ACTOR", "ProductAdmin", "ProductCatalog", "ProductLoan", "PublishedProduct", "stress_rate"]
+
+# Changes made by `loan-engine products|policy load` and the dev seed: no signed-in user.
+CLI_ACTOR = Party.system("loan-engine")
 
 
 def _definition(row: ProductVersion) -> ProductDefinition:
@@ -53,6 +57,19 @@ def _definition(row: ProductVersion) -> ProductDefinition:
 def _to_json(definition: ProductDefinition) -> dict[str, Any]:
     encoded: dict[str, Any] = msgspec.to_builtins(definition)
     return encoded
+
+
+@dataclass(frozen=True, slots=True)
+class ProductLoan:
+    """A loan asked for on a product: what ``ProductCatalog.loan_terms`` prices."""
+
+    product_code: str
+    grade: str
+    principal: str
+    term_periods: int
+    start_date: date
+    frequency: str | None = None
+    first_payment_date: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +124,40 @@ class ProductCatalog:
         async with self.session.begin():
             rows = await repository.published(self.session)
         return [_public(_published(product, version), today) for product, version in rows]
+
+    async def offered(self, code: str, today: date) -> PublicProduct:
+        """GET /api/products/{code}: one product on offer, as the catalog shows it; 404 when none is."""
+        async with self.session.begin():
+            product = await self.published(code)
+        return _public(product, today)
+
+    async def loan_terms(self, request: ProductLoan) -> LoanTerms:
+        """The ``finance`` terms of a loan on the published version of ``request.product_code``: rate from
+        the pricing grid for the grade and term, fees from the version; 404 when the product is not on
+        offer, 422 naming the field when the loan is outside it."""
+        async with self.session.begin():
+            product = await self.published(request.product_code)
+        return draft_loan_terms(product.definition, product.currency.code, request)
+
+
+def draft_loan_terms(defn: ProductDefinition, currency_code: str, loan: ProductLoan) -> LoanTerms:
+    """The ``finance`` terms a loan would get on a definition that is not (yet) published: the admin
+    editor's live preview. The same rules as a published version (``ProductCatalog.loan_terms``); a 422
+    names the field."""
+    try:
+        cur = currency(currency_code)
+    except FinanceInputError:
+        raise ValidationError.one("currency", f"{currency_code} is not an ISO 4217 currency code") from None
+    return rules.loan_terms(
+        defn,
+        cur,
+        Decimal(loan.principal),
+        loan.term_periods,
+        loan.frequency or defn.frequencies[0],
+        loan.grade,
+        loan.start_date,
+        loan.first_payment_date,
+    )
 
 
 def _require_transaction(session: AsyncSession) -> None:
@@ -172,7 +223,7 @@ class ProductAdmin:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def create(self, actor: uuid.UUID, data: ProductCreate, meta: RequestMeta) -> ProductRead:
+    async def create(self, actor: uuid.UUID | None, data: ProductCreate, meta: RequestMeta) -> ProductRead:
         try:
             cur = currency(data.currency)
         except FinanceInputError:
@@ -219,7 +270,7 @@ class ProductAdmin:
             product = await self._product(code)
             return _version_read(product, await self._version(product, number))
 
-    async def new_draft(self, actor: uuid.UUID, code: str, data: NewDraft, meta: RequestMeta) -> VersionRead:
+    async def new_draft(self, actor: uuid.UUID | None, code: str, data: NewDraft, meta: RequestMeta) -> VersionRead:
         """A new draft copied from a version (an edit of a published version is always a new version)."""
         async with self.session.begin():
             product = await self._product(code, lock=True)
@@ -243,7 +294,7 @@ class ProductAdmin:
             return _version_read(product, draft)
 
     async def update_draft(
-        self, actor: uuid.UUID, code: str, number: int, data: DraftUpdate, meta: RequestMeta
+        self, actor: uuid.UUID | None, code: str, number: int, data: DraftUpdate, meta: RequestMeta
     ) -> VersionRead:
         async with self.session.begin():
             product = await self._product(code, lock=True)
@@ -258,7 +309,7 @@ class ProductAdmin:
             await self._audit(events.VERSION_EDITED, actor, meta, product, details)
             return _version_read(product, row)
 
-    async def publish(self, actor: uuid.UUID, code: str, number: int, meta: RequestMeta) -> VersionRead:
+    async def publish(self, actor: uuid.UUID | None, code: str, number: int, meta: RequestMeta) -> VersionRead:
         """Publish a draft: it is checked (422 naming the field), the version on offer is retired, and
         this one is offered to new applications from now on."""
         async with self.session.begin():
@@ -279,7 +330,7 @@ class ProductAdmin:
             await self._audit(events.VERSION_PUBLISHED, actor, meta, product, details)
             return _version_read(product, row)
 
-    async def retire(self, actor: uuid.UUID, code: str, number: int, meta: RequestMeta) -> VersionRead:
+    async def retire(self, actor: uuid.UUID | None, code: str, number: int, meta: RequestMeta) -> VersionRead:
         """Stop offering a published version (loans booked on it keep it)."""
         async with self.session.begin():
             product = await self._product(code, lock=True)
@@ -322,12 +373,12 @@ class ProductAdmin:
         )
 
     async def _audit(
-        self, event: EventType, actor: uuid.UUID, meta: RequestMeta, product: Product, details: dict[str, Any]
+        self, event: EventType, actor: uuid.UUID | None, meta: RequestMeta, product: Product, details: dict[str, Any]
     ) -> None:
         await record(
             self.session,
             event,
-            actor=Party.user(actor),
+            actor=Party.user(actor) if actor is not None else CLI_ACTOR,
             meta=meta,
             subject=Party("product", product.code),
             details=details,

@@ -7,14 +7,27 @@ from typing import Any, Final
 
 from litestar import Controller, Request, Response, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from loan_engine.auth.guards import allow
+from loan_engine.auth.principal import Role
 from loan_engine.finance.apr import MAX_FLOWS, MAX_TERM_EVALUATIONS
 from loan_engine.finance.terms import MAX_TERM
+from loan_engine.products.service import ProductCatalog, ProductLoan, draft_loan_terms
 from loan_engine.quotes import service
 from loan_engine.quotes.offload import run_math
-from loan_engine.quotes.schemas import MAX_FEES, AprRequest, AprResponse, QuoteRequest, QuoteResponse
+from loan_engine.quotes.schemas import (
+    MAX_FEES,
+    AprRequest,
+    AprResponse,
+    PreviewQuoteRequest,
+    ProductQuoteRequest,
+    QuoteRequest,
+    QuoteResponse,
+)
 
 CSV = "text/csv"
 AnyRequest = Request[Any, Any, State]
@@ -71,6 +84,69 @@ class QuotesController(Controller):
             csv = await run_math(work, QUOTE_INLINE_WORK, service.quote_csv, data, today)
             return Response(csv, media_type=CSV)
         return await run_math(work, QUOTE_INLINE_WORK, service.quote, data, today)
+
+    @post(
+        "/quotes/product",
+        status_code=200,
+        operation_id="CreateProductQuote",
+        summary="Price a loan on a published product: rate from its pricing grid, fees and terms from the product",
+        description=(
+            "The same response as `POST /api/quotes` (and `Accept: text/csv` for the schedule as CSV), for "
+            "`{productCode, grade, principal, termPeriods}` (and optionally `frequency`, `startDate`, "
+            "`firstPaymentDate`). The published version of the product gives the annual rate (its pricing "
+            "grid, by grade and term band), the origination fee, amortization, interest method, day count, "
+            "rounding and installment multiple. 404 when the product is not on offer; 422 naming "
+            "`principal`, `termPeriods`, `frequency` or `grade` when the loan is outside the product."
+        ),
+        responses={
+            200: ResponseSpec(
+                data_container=QuoteResponse, description="The quote (JSON, or CSV)", generate_examples=False
+            )
+        },
+    )
+    async def create_product_quote(
+        self, request: AnyRequest, db_session: NamedDependency[AsyncSession], data: JSONBody[ProductQuoteRequest]
+    ) -> QuoteResponse | Response[str]:
+        loan = ProductLoan(
+            product_code=data.product_code,
+            grade=data.grade,
+            principal=data.principal,
+            term_periods=data.term_periods,
+            start_date=data.start_date or datetime.now(UTC).date(),
+            frequency=data.frequency,
+            first_payment_date=data.first_payment_date,
+        )
+        terms = await ProductCatalog(db_session).loan_terms(loan)
+        work = service.terms_work(terms)
+        if _wants_csv(request):
+            csv = await run_math(work, QUOTE_INLINE_WORK, service.quote_terms_csv, terms)
+            return Response(csv, media_type=CSV)
+        return await run_math(work, QUOTE_INLINE_WORK, service.quote_terms, terms)
+
+    @post(
+        "/admin/products/quote-preview",
+        status_code=200,
+        operation_id="PreviewProductQuote",
+        guards=[allow(roles={Role.ADMIN})],
+        security=[{"BearerAuth": []}],
+        tags=["admin", "products"],
+        summary="Price a loan on a product definition being edited (nothing stored): the editor's live preview",
+        description=(
+            "The same rules as `POST /api/quotes/product` applied to the `definition` in the body, so an admin "
+            "sees the schedule a draft would give before saving or publishing it. 422 naming the field."
+        ),
+    )
+    async def preview_product_quote(self, data: JSONBody[PreviewQuoteRequest]) -> QuoteResponse:
+        loan = ProductLoan(
+            product_code="PREVIEW",
+            grade=data.grade,
+            principal=data.principal,
+            term_periods=data.term_periods,
+            start_date=data.start_date or datetime.now(UTC).date(),
+            frequency=data.frequency,
+        )
+        terms = draft_loan_terms(data.definition, data.currency, loan)
+        return await run_math(service.terms_work(terms), QUOTE_INLINE_WORK, service.quote_terms, terms)
 
     @post(
         "/apr",

@@ -21,6 +21,7 @@ from loan_engine.finance.calendar import EVERY_PATTERN, FrequencyName
 from loan_engine.finance.daycount import DayCount
 from loan_engine.finance.money import RoundingMode
 from loan_engine.finance.terms import MAX_TERM, Amortization, InterestMethod, OddDaysInterest
+from loan_engine.products.schemas import ProductDefinition
 
 DecimalString = Annotated[
     str,
@@ -98,6 +99,47 @@ class QuoteRequest(ApiStruct):
     currency: CurrencyCode = "USD"
     rounding_mode: RoundingMode = RoundingMode.HALF_UP
     installment_multiple: DecimalString | None = None
+
+
+class ProductQuoteRequest(ApiStruct):
+    """A loan on a published product: the rate comes from the product's pricing grid for ``grade`` and the
+    term, fees and every other term from the product version. ``frequency`` defaults to the product's
+    first; ``startDate`` to today (UTC)."""
+
+    product_code: Annotated[
+        str,
+        msgspec.Meta(
+            pattern=pattern_meaning("^[A-Z][A-Z0-9-]{1,31}$", "must be a product code such as PERSONAL"),
+            examples=["PERSONAL"],
+        ),
+    ]
+    grade: Annotated[
+        str,
+        msgspec.Meta(
+            pattern=pattern_meaning("^[A-Z][A-Z0-9+-]{0,7}$", "must be a risk grade such as A, B2 or C+"),
+            examples=["B"],
+        ),
+    ]
+    principal: DecimalString
+    term_periods: Annotated[int, msgspec.Meta(ge=1, le=MAX_TERM, description=f"Installments, 1 to {MAX_TERM}")]
+    frequency: Frequency | None = None
+    start_date: dt.date | None = None
+    first_payment_date: dt.date | None = None
+
+
+class PreviewQuoteRequest(ApiStruct):
+    """A loan priced on a product definition being edited (not stored): the admin editor's live preview."""
+
+    definition: ProductDefinition
+    currency: CurrencyCode
+    grade: Annotated[
+        str,
+        msgspec.Meta(pattern=pattern_meaning("^[A-Z][A-Z0-9+-]{0,7}$", "must be a risk grade such as A, B2 or C+")),
+    ]
+    principal: DecimalString
+    term_periods: Annotated[int, msgspec.Meta(ge=1, le=MAX_TERM, description=f"Installments, 1 to {MAX_TERM}")]
+    frequency: Frequency | None = None
+    start_date: dt.date | None = None
 
 
 class Row(ApiStruct, gc=False):

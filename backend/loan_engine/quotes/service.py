@@ -45,7 +45,19 @@ from loan_engine.quotes.schemas import (
     UnitPeriodOut,
 )
 
-__all__ = ["WorkLimitExceededError", "apr", "apr_work", "price", "quote", "quote_csv", "quote_work"]
+__all__ = [
+    "WorkLimitExceededError",
+    "apr",
+    "apr_work",
+    "price",
+    "price_terms",
+    "quote",
+    "quote_csv",
+    "quote_terms",
+    "quote_terms_csv",
+    "quote_work",
+    "terms_work",
+]
 
 APR_PLACES: Final = Decimal("0.000001")  # POST /api/apr: a precision tool
 DISCLOSED_APR_PLACES: Final = Decimal("0.0001")  # disclosed: 6.5000, not 6.499999
@@ -104,7 +116,16 @@ def _terms(request: QuoteRequest, today: date) -> LoanTerms:
 def price(request: QuoteRequest, today: date) -> tuple[Schedule, Disclosure]:
     """The schedule and its Truth-in-Lending figures; ``today`` is the default start date."""
     try:
-        schedule = build_schedule(_terms(request, today))
+        return price_terms(_terms(request, today))
+    except FinanceInputError as exc:
+        raise _invalid(exc) from None
+
+
+def price_terms(terms: LoanTerms) -> tuple[Schedule, Disclosure]:
+    """The schedule and Truth-in-Lending figures of terms already built (a product's, say); invalid
+    terms are a 422 naming the field."""
+    try:
+        schedule = build_schedule(terms)
         return schedule, disclose(schedule)
     except FinanceInputError as exc:
         raise _invalid(exc) from None
@@ -127,9 +148,35 @@ def quote_work(request: QuoteRequest) -> int:
     return steps
 
 
+def terms_work(terms: LoanTerms) -> int:
+    """``quote_work`` for terms already built."""
+    term = terms.term
+    steps = term
+    if terms.interest_method is InterestMethod.DAILY:
+        steps += terms.amortization_term or term
+    if terms.amortization is Amortization.LEVEL_PRINCIPAL:
+        steps += 4 * term
+    if terms.frequency.name == FrequencyName.SEMIMONTHLY:
+        steps += 8 * term
+    return steps
+
+
 def quote(request: QuoteRequest, today: date) -> QuoteResponse:
     """POST /api/quotes: the schedule, its totals and the Truth-in-Lending box."""
-    schedule, box = price(request, today)
+    return _response(*price(request, today))
+
+
+def quote_terms(terms: LoanTerms) -> QuoteResponse:
+    """POST /api/quotes/product: the same response, for terms a product version gives."""
+    return _response(*price_terms(terms))
+
+
+def quote_terms_csv(terms: LoanTerms) -> str:
+    """POST /api/quotes/product with ``Accept: text/csv``."""
+    return _csv(price_terms(terms)[0])
+
+
+def _response(schedule: Schedule, box: Disclosure) -> QuoteResponse:
     terms = schedule.terms
     cur = terms.currency
     loan_amount = Money(terms.loan_amount, cur)
@@ -173,7 +220,10 @@ def _rows(schedule: Schedule) -> list[Row]:
 
 def quote_csv(request: QuoteRequest, today: date) -> str:
     """POST /api/quotes with ``Accept: text/csv``: the schedule, one installment per line."""
-    schedule, _ = price(request, today)
+    return _csv(price(request, today)[0])
+
+
+def _csv(schedule: Schedule) -> str:
     lines = [CSV_HEADER]
     lines.extend(
         f"{row.number},{row.due_date.isoformat()},{row.payment},{row.principal},{row.interest},{row.fees},{row.balance}"

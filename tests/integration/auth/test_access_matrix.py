@@ -73,7 +73,10 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     ("GET", "/api/admin/audit"): Guarded(ADMIN | {"client"}, 200),  # clients with the audit:read scope
     # products and credit policy: the catalog is public, the rest admins only (the probe's code is invalid: 422)
     ("GET", "/api/products"): Public(200),
+    ("GET", "/api/products/{code:str}"): Public(422),
+    ("POST", "/api/quotes/product"): Public(422, json={}),
     ("GET", "/api/admin/products"): Guarded(ADMIN, 200),
+    ("POST", "/api/admin/products/quote-preview"): Guarded(ADMIN, 422, json={}),
     ("POST", "/api/admin/products"): Guarded(ADMIN, 422, json={}),
     ("GET", "/api/admin/products/{code:str}"): Guarded(ADMIN, 422),
     ("GET", "/api/admin/products/{code:str}/diff"): Guarded(ADMIN, 422),

@@ -90,6 +90,9 @@ def test_derived_debt_to_income_counts_the_new_payment() -> None:
         ({"decision": "maybe", "reasons": []}, "approve, refer or decline"),
         ({"decision": "decline", "reasons": []}, "at least one reason"),
         ({"decision": "decline", "reasons": ["NOT_A_CODE"]}, "NOT_A_CODE"),
+        ({"decision": "decline", "reasons": ["BANKRUPTCY", "NOT_A_CODE"]}, "NOT_A_CODE"),
+        ({"decision": "decline", "reasons": [["BANKRUPTCY"]]}, "known reason codes"),
+        ({"decision": "decline", "reasons": "BANKRUPTCY"}, "known reason codes"),
         ({"decision": "approve", "reasons": []}, "risk grade"),
         ({"decision": "approve", "grade": "A", "reasons": [], "maxAmount": 100.5}, "whole number"),
         ({"decision": "approve", "grade": "A", "reasons": [], "maxAmount": -1}, "whole number"),
@@ -100,6 +103,36 @@ def test_derived_debt_to_income_counts_the_new_payment() -> None:
 def test_outputs_that_are_not_a_decision_are_refused(output: object, message: str) -> None:
     with pytest.raises(PolicyEvaluationError, match=message):
         read_output(output)
+
+
+def test_reasons_are_ranked_the_same_however_often_a_list_is_seen() -> None:
+    codes = ["BANKRUPTCY", "DELINQUENT_CREDIT", "BANKRUPTCY", "CREDIT_SCORE", "RECENT_INQUIRIES", "NO_CREDIT_FILE"]
+    first = read_output({"decision": "decline", "reasons": codes})
+    again = read_output({"decision": "decline", "reasons": list(codes)})
+    assert (
+        first.reason_codes
+        == again.reason_codes
+        == (
+            "BANKRUPTCY",
+            "DELINQUENT_CREDIT",
+            "CREDIT_SCORE",
+            "RECENT_INQUIRIES",
+        )
+    )
+    with pytest.raises(PolicyEvaluationError, match="NOT_A_CODE"):  # a seen list with one code more
+        read_output({"decision": "decline", "reasons": [*codes, "NOT_A_CODE"]})
+
+
+def test_derived_ratios_are_capped_and_rounded_half_up() -> None:
+    facts = applicant().application
+    poor = derive(msgspec.structs.replace(facts, monthly_income=Decimal("1")), Decimal("480.00"))
+    assert (poor.debt_to_income, poor.payment_to_income, poor.loan_to_income) == (
+        Decimal("999.99"),
+        Decimal("999.99"),
+        Decimal("99.99"),
+    )
+    half = derive(msgspec.structs.replace(facts, monthly_income=Decimal("8000")), Decimal("0.40"))
+    assert half.payment_to_income == Decimal("0.01")  # 0.005 % rounds up, not to even
 
 
 def test_the_maximum_amount_becomes_a_decimal_from_its_integer() -> None:

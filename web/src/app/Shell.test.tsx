@@ -73,7 +73,7 @@ describe("Shell with the session", () => {
       within(nav)
         .getAllByRole("link")
         .map((a) => a.textContent),
-    ).toEqual(["Loan calculator"]);
+    ).toEqual(["Loan calculator", "Products"]);
     expect(paths).toEqual(["POST /auth/refresh"]); // once, though StrictMode runs effects twice: a spent refresh token ends the sign-in
   });
 

@@ -2,11 +2,20 @@ import { NAV_ITEMS, visibleNavItems } from "./navigation";
 
 describe("navigation", () => {
   it("shows visitors only the public pages", () => {
-    expect(visibleNavItems(false, []).map((i) => i.to)).toEqual(["/"]);
+    expect(visibleNavItems(false, []).map((i) => i.to)).toEqual(["/", "/products"]);
   });
 
   it("adds the account page once signed in", () => {
-    expect(visibleNavItems(true, ["borrower"]).map((i) => i.to)).toEqual(["/", "/account"]);
+    expect(visibleNavItems(true, ["borrower"]).map((i) => i.to)).toEqual([
+      "/",
+      "/products",
+      "/account",
+    ]);
+  });
+
+  it("shows admins the admin pages", () => {
+    expect(visibleNavItems(true, ["admin"]).map((i) => i.to)).toContain("/admin/products");
+    expect(visibleNavItems(true, ["borrower"]).map((i) => i.to)).not.toContain("/admin/products");
   });
 
   it("hides role-restricted links from other roles", () => {

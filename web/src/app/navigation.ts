@@ -14,7 +14,9 @@ export type NavItem = {
  */
 export const NAV_ITEMS: NavItem[] = [
   { to: "/", label: "Loan calculator", audience: "everyone" },
+  { to: "/products", label: "Products", audience: "everyone" },
   { to: "/account", label: "Account", audience: "signed-in" },
+  { to: "/admin/products", label: "Admin: products", audience: "signed-in", roles: ["admin"] },
 ];
 
 export function visibleNavItems(signedIn: boolean, roles: readonly Role[]): NavItem[] {

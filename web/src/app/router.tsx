@@ -1,3 +1,4 @@
+import type { ComponentType } from "react";
 import { createBrowserRouter, type RouteObject } from "react-router";
 import { RequireAuth } from "../features/auth/components/RequireAuth";
 import { NotFoundPage } from "./pages/NotFoundPage";
@@ -41,10 +42,46 @@ export const routes: RouteObject[] = [
           };
         },
       },
+      {
+        path: "products",
+        lazy: async () => ({
+          Component: (await import("../features/products/components/ProductsPage")).default,
+        }),
+      },
+      {
+        path: "admin/products",
+        lazy: async () =>
+          adminOnly(await import("../features/products/components/AdminProductsPage")),
+      },
+      {
+        path: "admin/products/:code",
+        lazy: async () =>
+          adminOnly(await import("../features/products/components/ProductDetailPage")),
+      },
+      {
+        path: "admin/products/:code/versions/:version",
+        lazy: async () =>
+          adminOnly(await import("../features/products/components/VersionEditorPage")),
+      },
+      {
+        path: "admin/products/:code/policy",
+        lazy: async () => adminOnly(await import("../features/policy/components/PolicyPage")),
+      },
       { path: "*", Component: NotFoundPage },
     ],
   },
 ];
+
+/** A page for admins only (signed out: to sign-in; signed in without the role: forbidden). */
+function adminOnly({ default: Page }: { default: ComponentType }) {
+  return {
+    Component: () => (
+      <RequireAuth roles={["admin"]}>
+        <Page />
+      </RequireAuth>
+    ),
+  };
+}
 
 export function createRouter() {
   return createBrowserRouter(routes);

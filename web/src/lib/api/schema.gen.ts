@@ -296,6 +296,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/products/quote-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price a loan on a product definition being edited (nothing stored): the editor's live preview
+         * @description The same rules as `POST /api/quotes/product` applied to the `definition` in the body, so an admin sees the schedule a draft would give before saving or publishing it. 422 naming the field.
+         */
+        post: operations["PreviewProductQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users": {
         parameters: {
             query?: never;
@@ -418,6 +438,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/products/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A product on offer: its published version's limits and representative example */
+        get: operations["ApiProductsCodeGetProduct"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/quotes": {
         parameters: {
             query?: never;
@@ -434,6 +471,26 @@ export type paths = {
          *     Bounds: at most 1,200 installments (and a balloon's amortization term at most 1,200) and 20 fees. A quote estimated at more than 480 steps of the schedule loop (one per installment; more with daily interest, level principal or semimonthly payments) is computed in a worker thread, so the server keeps answering other requests.
          */
         post: operations["CreateQuote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/quotes/product": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Price a loan on a published product: rate from its pricing grid, fees and terms from the product
+         * @description The same response as `POST /api/quotes` (and `Accept: text/csv` for the schedule as CSV), for `{productCode, grade, principal, termPeriods}` (and optionally `frequency`, `startDate`, `firstPaymentDate`). The published version of the product gives the annual rate (its pricing grid, by grade and term band), the origination fee, amortization, interest method, day count, rounding and installment multiple. 404 when the product is not on offer; 422 naming `principal`, `termPeriods`, `frequency` or `grade` when the loan is outside the product.
+         */
+        post: operations["CreateProductQuote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1051,6 +1108,26 @@ export type components = {
             status: components["schemas"]["PolicyStatus"];
             version: number;
         };
+        /** PreviewQuoteRequest */
+        PreviewQuoteRequest: {
+            /** @example USD */
+            currency: string;
+            definition: components["schemas"]["ProductDefinition"];
+            /**
+             * @description weekly | biweekly | semimonthly | monthly | quarterly | semiannual | annual | every-N-days | every-N-weeks | every-N-months
+             * @example monthly
+             */
+            frequency?: string | null;
+            grade: string;
+            /**
+             * @description A decimal number as a string, e.g. "1264.14"
+             * @example 250000
+             */
+            principal: string;
+            startDate?: string | null;
+            /** @description Installments, 1 to 1200 */
+            termPeriods: number;
+        };
         /** PricingIn */
         PricingIn: {
             /**
@@ -1122,6 +1199,27 @@ export type components = {
         ProductPage: {
             items: components["schemas"]["ProductRead"][];
             nextCursor: string | null;
+        };
+        /** ProductQuoteRequest */
+        ProductQuoteRequest: {
+            firstPaymentDate?: string | null;
+            /**
+             * @description weekly | biweekly | semimonthly | monthly | quarterly | semiannual | annual | every-N-days | every-N-weeks | every-N-months
+             * @example monthly
+             */
+            frequency?: string | null;
+            /** @example B */
+            grade: string;
+            /**
+             * @description A decimal number as a string, e.g. "1264.14"
+             * @example 250000
+             */
+            principal: string;
+            /** @example PERSONAL */
+            productCode: string;
+            startDate?: string | null;
+            /** @description Installments, 1 to 1200 */
+            termPeriods: number;
         };
         /** ProductRead */
         ProductRead: {
@@ -2328,6 +2426,45 @@ export interface operations {
             };
         };
     };
+    PreviewProductQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewQuoteRequest"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteResponse"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiAdminUsersListUsers: {
         parameters: {
             query?: {
@@ -2583,6 +2720,44 @@ export interface operations {
             };
         };
     };
+    ApiProductsCodeGetProduct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The product code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicProduct"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     CreateQuote: {
         parameters: {
             query?: never;
@@ -2593,6 +2768,45 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["QuoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The quote (JSON, or CSV) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteResponse"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    CreateProductQuote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductQuoteRequest"];
             };
         };
         responses: {
