@@ -16,6 +16,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
 from loan_engine import __version__
+from loan_engine.api.guard import guard_request
 from loan_engine.audit.controller import AuditController
 from loan_engine.auth.controller import AuthController
 from loan_engine.auth.guards import allow
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             }
         ),
         dependencies={"db_session": Provide(provide_session)},
+        before_request=guard_request,  # NUL, UTF-8, depth, media type and empty bodies, for every route
         exception_handlers={Exception: handle_exception},
         cors_config=_cors(settings.cors_allowed_origins),
         openapi_config=_openapi(),

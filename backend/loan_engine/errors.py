@@ -98,6 +98,10 @@ class PayloadTooLargeError(LoanEngineError):
     status, type, title = 413, "payload-too-large", "Payload too large"
 
 
+class UnsupportedMediaTypeError(LoanEngineError):
+    status, type, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
 class ConflictError(LoanEngineError):
     status, type, title = 409, "conflict", "Conflict"
 
@@ -162,6 +166,8 @@ def problem(
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """The one exception handler, registered for every exception type on the app."""
     error = to_loan_engine_error(exc)
+    if isinstance(error, ValidationError) and isinstance(exc, ValidationException):
+        error = _wire_names(request, error)
     if error.status >= 500:
         log.error("unhandled_error", path=request.url.path, exc_info=exc)
     return problem(
@@ -244,6 +250,25 @@ def _field_error(item: dict[str, Any]) -> FieldError:
     if named:  # an unknown or missing key: name it, under the object it belongs to
         key = f"{key}.{named.group('name')}" if key else named.group("name")
     return FieldError(key, message)
+
+
+def _wire_names(request: Request[Any, Any, Any], error: ValidationError) -> ValidationError:
+    """Litestar names a failing parameter by its Python name (`to_version`); the caller sent it by its
+    wire name (`to`, from `QueryParameter(name=...)`, `query=`, `header=` or `cookie=`)."""
+    try:
+        parameters = request.route_handler.parsed_fn_signature.parameters
+    except Exception:
+        return error
+    renamed = []
+    for item in error.errors:
+        head, _, rest = item.field.partition(".")
+        parameter = parameters.get(head)
+        definition = getattr(parameter, "kwarg_definition", None)
+        alias = next(
+            (a for a in (getattr(definition, k, None) for k in ("query", "header", "cookie", "name")) if a), None
+        )
+        renamed.append(FieldError(".".join(filter(None, (alias, rest))) if alias else item.field, item.message))
+    return ValidationError(renamed)
 
 
 def _dotted(path: str) -> str:
