@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.request import AnyRequest, request_meta
 from loan_engine.auth.accounts import user_read
-from loan_engine.auth.guards import ANY_ROLE, BEARER, allow, current_user
+from loan_engine.auth.guards import ANY_ROLE, BEARER, allow, current_user, trusted_origin
 from loan_engine.auth.schemas import LoginRequest, PasswordChangeRequest, RegisterRequest, SessionRead, UserRead
 from loan_engine.auth.service import AuthService, IssuedSession
 
@@ -86,7 +86,12 @@ class AuthController(Controller):
         issued = await auth_service.login(data.email, data.password, request_meta(request))
         return _session_response(issued, 200)
 
-    @post("/refresh", status_code=200, summary="Rotate the refresh cookie and get a new access token")
+    @post(
+        "/refresh",
+        status_code=200,
+        guards=[trusted_origin],
+        summary="Rotate the refresh cookie and get a new access token",
+    )
     async def refresh(
         self,
         request: AnyRequest,
@@ -97,7 +102,12 @@ class AuthController(Controller):
         issued = await auth_service.refresh(le_refresh, request_meta(request))
         return _session_response(issued, 200)
 
-    @post("/logout", status_code=204, summary="Sign out: end this sign-in and clear the refresh cookie")
+    @post(
+        "/logout",
+        status_code=204,
+        guards=[trusted_origin],
+        summary="Sign out: end this sign-in and clear the refresh cookie",
+    )
     async def logout(
         self,
         request: AnyRequest,
