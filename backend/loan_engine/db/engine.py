@@ -28,6 +28,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         max_overflow=settings.db_pool_size,
         pool_pre_ping=True,  # a restarted database must not leave dead connections in the pool
         pool_recycle=1800,
+        hide_parameters=True,  # SQL parameters (emails, password hashes) never appear in error text or logs
         connect_args={
             "timeout": CONNECT_TIMEOUT_S,
             "server_settings": {
