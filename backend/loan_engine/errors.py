@@ -242,8 +242,9 @@ def to_loan_engine_error(exc: Exception) -> LoanEngineError:
         return _from_validation(exc)
     if isinstance(exc, NotFoundException):
         return NotFoundError("No resource at this address")
-    if isinstance(exc, MethodNotAllowedException):
-        return MethodNotAllowedError(exc.detail)
+    if isinstance(exc, MethodNotAllowedException):  # keep the router's Allow header (RFC 9110 15.5.6)
+        allow = {k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"}
+        return MethodNotAllowedError(exc.detail, headers=allow)
     if isinstance(exc, NotAuthorizedException):
         return AuthenticationError(exc.detail)
     if isinstance(exc, PermissionDeniedException):

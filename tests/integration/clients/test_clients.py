@@ -121,7 +121,11 @@ async def test_bad_credentials_and_bad_requests_get_oauth_errors(
     password_grant = await client.post("/auth/token", data={"grant_type": "password", "username": "a", "password": "b"})
     assert (password_grant.status_code, password_grant.json()["error"]) == (400, "unsupported_grant_type")
     missing = await client.post("/auth/token", data={"grant_type": "client_credentials"})
-    assert (missing.status_code, missing.json()["error"]) == (400, "invalid_request")
+    assert (missing.status_code, missing.json()["error"]) == (401, "invalid_client")  # RFC 6749 5.2
+    bearer = await client.post(
+        "/auth/token", data={"grant_type": "client_credentials"}, headers={"Authorization": "Bearer x"}
+    )
+    assert (bearer.status_code, bearer.json()["error"]) == (401, "invalid_client")
     both = await client.post(
         "/auth/token",
         data={"grant_type": "client_credentials", "client_id": creds["client_id"], "client_secret": creds["secret"]},

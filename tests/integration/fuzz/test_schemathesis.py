@@ -8,12 +8,15 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import Case
+from schemathesis.config import SchemathesisConfig
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -68,9 +71,19 @@ def identities(server: str, database_url: str) -> dict[str, str]:
     return {"borrower": borrower["token"], "admin": admin["token"]}
 
 
+# Every check runs. One is tuned: a request valid by the schema may still break a rule the schema cannot
+# state (a weak password, a wrong current password, a first payment before the start, a NUL character,
+# a draft that is not publishable), and that is a 422 naming the field, not a server fault.
+CONFIG = """
+[checks.positive_data_acceptance]
+expected-statuses = ["2xx", "401", "403", "404", "409", "422", "429"]
+"""
+
+
 @pytest.fixture(scope="module")
 def api_schema(server: str) -> OpenApiSchema:
-    return schemathesis.openapi.from_url(f"{server}/api/docs/openapi.json")
+    config = SchemathesisConfig.from_str(CONFIG)
+    return schemathesis.openapi.from_url(f"{server}/api/docs/openapi.json", config=config)
 
 
 def test_every_operation_conforms(api_schema: OpenApiSchema, server: str, identities: dict[str, str]) -> None:
@@ -79,8 +92,14 @@ def test_every_operation_conforms(api_schema: OpenApiSchema, server: str, identi
     failures: list[str] = []
     operations = 0
     for result in api_schema.get_all_operations():
+        assert isinstance(result, Ok), result  # the document itself is valid
         operation = result.ok()
         operations += 1
+
+        # A route that declares bearer security is called as the borrower and as the admin; the others
+        # (public, or authenticated otherwise: the token endpoint takes HTTP Basic) anonymously.
+        secured = bool(operation.definition.raw.get("security"))
+        callers = [{"Authorization": f"Bearer {t}"} for t in identities.values()] if secured else [{}]
 
         @given(case=operation.as_strategy())
         @settings(
@@ -91,9 +110,9 @@ def test_every_operation_conforms(api_schema: OpenApiSchema, server: str, identi
             derandomize=True,
             database=None,
         )
-        def conforms(case: Case) -> None:
-            for token in identities.values():
-                case.call_and_validate(base_url=server, headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        def conforms(case: Case[Any], callers: list[dict[str, str]] = callers) -> None:
+            for headers in callers:
+                case.call_and_validate(base_url=server, headers=headers, timeout=60)
 
         try:
             conforms()

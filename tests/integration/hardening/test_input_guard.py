@@ -22,7 +22,8 @@ async def stored(db: AsyncEngine) -> tuple[int, int, int]:
         db,
         "SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM api_clients), (SELECT count(*) FROM audit_log)",
     )
-    return tuple(counts[0])  # type: ignore[return-value]
+    users, clients, events = counts[0]
+    return int(users), int(clients), int(events)
 
 
 def assert_problem(response: Any, status: int, field: str | None = None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ LOGIN_TEXT = b'{"email": "a@example.com", "password": "quartz-lantern-meadow-91"
 
 def json_routes(app: Litestar) -> list[tuple[str, str]]:
     """Every (method, path) of the app whose handler takes a JSON body."""
-    routes = []
+    routes: list[tuple[str, str]] = []
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):
             data = handler.parsed_fn_signature.parameters.get("data")
