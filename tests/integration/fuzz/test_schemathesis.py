@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -86,36 +86,40 @@ def api_schema(server: str) -> OpenApiSchema:
     return schemathesis.openapi.from_url(f"{server}/api/docs/openapi.json", config=config)
 
 
+def conformance_test(operation: Any, server: str, callers: list[dict[str, str]]) -> Callable[[], None]:
+    """Hypothesis test of one operation: every generated case sent once per caller, every check."""
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        derandomize=True,
+        database=None,
+    )
+    def conforms(case: Case[Any]) -> None:
+        for headers in callers:
+            case.call_and_validate(base_url=server, headers=headers, timeout=60)
+
+    return conforms
+
+
 def test_every_operation_conforms(api_schema: OpenApiSchema, server: str, identities: dict[str, str]) -> None:
-    """All of Schemathesis's checks on up to MAX_EXAMPLES generated requests per operation, each sent as
-    the borrower and as the admin; every failure of every operation is reported at once."""
+    """All of Schemathesis's checks on up to MAX_EXAMPLES generated requests per operation; every failure
+    of every operation is reported at once. A route that declares bearer security is called as the
+    borrower and as the admin; the others (public, or authenticated otherwise: the token endpoint takes
+    HTTP Basic) anonymously."""
+    bearers = [{"Authorization": f"Bearer {token}"} for token in identities.values()]
     failures: list[str] = []
     operations = 0
     for result in api_schema.get_all_operations():
         assert isinstance(result, Ok), result  # the document itself is valid
         operation = result.ok()
         operations += 1
-
-        # A route that declares bearer security is called as the borrower and as the admin; the others
-        # (public, or authenticated otherwise: the token endpoint takes HTTP Basic) anonymously.
         secured = bool(operation.definition.raw.get("security"))
-        callers = [{"Authorization": f"Bearer {t}"} for t in identities.values()] if secured else [{}]
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=MAX_EXAMPLES,
-            deadline=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-            derandomize=True,
-            database=None,
-        )
-        def conforms(case: Case[Any], callers: list[dict[str, str]] = callers) -> None:
-            for headers in callers:
-                case.call_and_validate(base_url=server, headers=headers, timeout=60)
-
         try:
-            conforms()
+            conformance_test(operation, server, bearers if secured else [{}])()
         except BaseException as exc:  # every operation's failures are collected, then reported at once
             failures.append(f"{operation.label}: {exc}")
     assert operations > 20
