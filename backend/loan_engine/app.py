@@ -16,6 +16,8 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.types import ControllerRouterHandler
 
 from loan_engine import __version__
+from loan_engine.api.guard import guard_request
+from loan_engine.api.openapi import document_problems
 from loan_engine.audit.controller import AuditController
 from loan_engine.auth.controller import AuthController
 from loan_engine.auth.guards import allow
@@ -84,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             }
         ),
         dependencies={"db_session": Provide(provide_session)},
+        before_request=guard_request,  # NUL, UTF-8, depth, media type and empty bodies, for every route
         exception_handlers={Exception: handle_exception},
         cors_config=_cors(settings.cors_allowed_origins),
         openapi_config=_openapi(),
@@ -91,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    document_problems(app)  # problem+json answers per route, unknown fields refused, bodiless 204s
     # Wrap the whole app, not each route: Litestar's route middleware never sees an unknown path or a
     # wrong method, and those responses need a request id, a log line and security headers too.
     app.asgi_handler = RequestContextMiddleware(
@@ -133,7 +137,8 @@ def _openapi() -> OpenAPIConfig:
         version=__version__,
         description=(
             "Loan pricing, Reg Z disclosure, decisions and servicing. Money and rates are decimal "
-            "strings; errors are RFC 9457 application/problem+json."
+            "strings; errors are RFC 9457 application/problem+json. Any path answers 405 with `Allow` to a "
+            "method it does not take, and 500 (with only a request id) to a failure of ours."
         ),
         path="/api/docs",
         render_plugins=[SwaggerRenderPlugin(path="/"), ScalarRenderPlugin(path="/scalar")],

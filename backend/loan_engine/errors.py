@@ -23,7 +23,8 @@ from litestar.exceptions import (
     TooManyRequestsException,
     ValidationException,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from loan_engine.request_context import request_id_var
 
@@ -98,6 +99,10 @@ class PayloadTooLargeError(LoanEngineError):
     status, type, title = 413, "payload-too-large", "Payload too large"
 
 
+class UnsupportedMediaTypeError(LoanEngineError):
+    status, type, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
 class ConflictError(LoanEngineError):
     status, type, title = 409, "conflict", "Conflict"
 
@@ -135,6 +140,56 @@ class ServiceUnavailableError(LoanEngineError):
     status, type, title = 503, "service-unavailable", "Service unavailable"
 
 
+DATABASE_RETRY_AFTER_S = 5
+
+
+class DatabaseUnavailableError(ServiceUnavailableError):
+    """The database cannot be reached or does not answer in time (stopped, restarting, paused, saturated):
+    the request changed nothing (its transaction never committed) and may be sent again."""
+
+    type = "database-unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The database is unavailable; nothing was changed, try again shortly",
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+        )
+
+
+# SQLSTATE classes and codes that mean "the database is not there right now", not "this request is wrong":
+# 08 connection exception, 53300 too many connections, 57P01-57P03 shutdown / crash / cannot connect now,
+# 57014 a statement cancelled by the server's statement timeout.
+_UNAVAILABLE_SQLSTATES = ("08", "53300", "57P01", "57P02", "57P03", "57014")
+_NOT_NETWORK = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """True for a failure to reach the database or to hear from it in time, wherever in the chain of
+    causes (SQLAlchemy wraps the driver's exception, which may wrap a socket error or a timeout)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, PoolTimeoutError | TimeoutError | ConnectionError):
+            return True
+        if isinstance(current, OSError) and not isinstance(current, _NOT_NETWORK):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        code = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(code, str) and code.startswith(_UNAVAILABLE_SQLSTATES):
+            return True
+        if type(current).__module__.startswith("asyncpg") and type(current).__name__ in _ASYNCPG_GONE:
+            return True
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+    return False
+
+
+_ASYNCPG_GONE = frozenset(
+    {"ConnectionDoesNotExistError", "InterfaceError", "InternalClientError", "ConnectionFailureError"}
+)
+
+
 def problem(
     status: int,
     type_: str,
@@ -162,7 +217,11 @@ def problem(
 def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     """The one exception handler, registered for every exception type on the app."""
     error = to_loan_engine_error(exc)
-    if error.status >= 500:
+    if isinstance(error, ValidationError) and isinstance(exc, ValidationException):
+        error = _wire_names(request, error)
+    if isinstance(error, DatabaseUnavailableError):
+        log.warning("database_unavailable", path=request.url.path, error=type(exc).__name__)
+    elif error.status >= 500:
         log.error("unhandled_error", path=request.url.path, exc_info=exc)
     return problem(
         error.status,
@@ -183,8 +242,9 @@ def to_loan_engine_error(exc: Exception) -> LoanEngineError:
         return _from_validation(exc)
     if isinstance(exc, NotFoundException):
         return NotFoundError("No resource at this address")
-    if isinstance(exc, MethodNotAllowedException):
-        return MethodNotAllowedError(exc.detail)
+    if isinstance(exc, MethodNotAllowedException):  # keep the router's Allow header (RFC 9110 15.5.6)
+        allow = {k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"}
+        return MethodNotAllowedError(exc.detail, headers=allow)
     if isinstance(exc, NotAuthorizedException):
         return AuthenticationError(exc.detail)
     if isinstance(exc, PermissionDeniedException):
@@ -193,6 +253,8 @@ def to_loan_engine_error(exc: Exception) -> LoanEngineError:
         return RateLimitedError(60, exc.detail)
     if isinstance(exc, IntegrityError):
         return ConflictError("The request conflicts with data already stored")
+    if is_database_unavailable(exc):
+        return DatabaseUnavailableError()
     if isinstance(exc, HTTPException) and 400 <= exc.status_code < 500:
         return _client_error(exc)
     return LoanEngineError()
@@ -244,6 +306,25 @@ def _field_error(item: dict[str, Any]) -> FieldError:
     if named:  # an unknown or missing key: name it, under the object it belongs to
         key = f"{key}.{named.group('name')}" if key else named.group("name")
     return FieldError(key, message)
+
+
+def _wire_names(request: Request[Any, Any, Any], error: ValidationError) -> ValidationError:
+    """Litestar names a failing parameter by its Python name (`to_version`); the caller sent it by its
+    wire name (`to`, from `QueryParameter(name=...)`, `query=`, `header=` or `cookie=`)."""
+    try:
+        parameters = request.route_handler.parsed_fn_signature.parameters
+    except Exception:
+        return error
+    renamed = []
+    for item in error.errors:
+        head, _, rest = item.field.partition(".")
+        parameter = parameters.get(head)
+        definition = getattr(parameter, "kwarg_definition", None)
+        alias = next(
+            (a for a in (getattr(definition, k, None) for k in ("query", "header", "cookie", "name")) if a), None
+        )
+        renamed.append(FieldError(".".join(filter(None, (alias, rest))) if alias else item.field, item.message))
+    return ValidationError(renamed)
 
 
 def _dotted(path: str) -> str:

@@ -7,11 +7,19 @@ about 60 µs per request under load (bench/bench_quotes_http.py). The standard l
 (uvicorn, sqlalchemy, alembic) still go through `logging`, rendered by the same processors.
 
 Modules name their logger: ``structlog.get_logger("loan_engine.auth")``.
+
+Secrets never reach a log line, in either format (docs/SECURITY.md §11.4): a traceback is rendered as
+plain text without local variables (structlog's console renderer would otherwise print every frame's
+locals, a plaintext password among them); the engine hides SQL parameters (`hide_parameters`, so a
+failed INSERT does not log an email and an Argon2 hash); and a last processor, `redact`, replaces the
+value of any field named like a secret and the password of any URL (`postgresql://app:***@db`), also
+inside rendered exception text.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +29,38 @@ import structlog
 
 from loan_engine.request_context import request_id_var
 from loan_engine.settings import LogFormat, Settings
+
+SECRET_FIELDS = re.compile(r"pass(word)?|secret|token|authori[sz]ation|cookie|api[_-]?key|credential|hash", re.I)
+REDACTED = "[redacted]"
+_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://)(?P<user>[^:/?#@\s]*):(?P<password>[^@/?#\s]+)@", re.I)
+_SECRET_ASSIGNMENT = re.compile(
+    r"(?P<key>\b(?:password|passwd|client_secret|refresh_token|access_token|secret)\b\s*[=:]\s*)(?P<value>'[^']*'|\"[^\"]*\"|[^\s,)&]+)",
+    re.I,
+)
+
+
+def scrub(text: str) -> str:
+    """Remove URL passwords and `password=...`-style assignments from free text (messages, tracebacks)."""
+    text = _URL_PASSWORD.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
+    return _SECRET_ASSIGNMENT.sub(lambda m: f"{m['key']}{REDACTED}", text)
+
+
+def _redact_value(key: str, value: Any) -> Any:
+    if SECRET_FIELDS.search(key):
+        return REDACTED
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, dict):
+        return {k: _redact_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_value("", v) for v in value]
+    return value
+
+
+def redact(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+    """The last processor before rendering: secret-named fields are replaced, URL passwords and
+    `password=` assignments are scrubbed from every string (the rendered exception included)."""
+    return {key: _redact_value(key, value) for key, value in event.items()}
 
 
 def _add_request_id(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
@@ -60,9 +100,12 @@ def configure_logging(settings: Settings) -> None:
     renderer: Any = (
         structlog.processors.JSONRenderer(serializer=_json)
         if json_lines
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        else structlog.dev.ConsoleRenderer(
+            colors=sys.stderr.isatty(), exception_formatter=structlog.dev.plain_traceback
+        )
     )
-    exceptions: list[Any] = [structlog.processors.format_exc_info] if json_lines else []
+    # Both formats render a traceback as plain text first (no locals), so `redact` sees it as a string.
+    exceptions: list[Any] = [structlog.processors.format_exc_info, redact]
     shared: list[Any] = [
         _add_request_id,  # the one piece of request context (structlog's contextvars are not used)
         structlog.processors.add_log_level,

@@ -1,4 +1,6 @@
-"""Pure-ASGI middleware: request id, access log and security headers in one pass.
+"""Pure-ASGI middleware: request id, access log and security headers in one pass; and
+`Cache-Control: no-store` on every answer to a request that carries credentials (Authorization or a
+cookie) unless the route set its own Cache-Control.
 
 It is written against raw ASGI rather than Litestar's middleware classes because it wraps every
 request, the health probe included, and must stay cheap (see bench/bench_health.py).
@@ -23,6 +25,8 @@ from loan_engine.request_context import request_id_var
 REQUEST_ID_HEADER = b"x-request-id"
 _VALID_REQUEST_ID = re.compile(rb"^[A-Za-z0-9._:=+/-]{1,128}$")
 _PROBE_PREFIX = "/health/"
+_NO_STORE = (b"cache-control", b"no-store")
+_CREDENTIAL_HEADERS = frozenset({b"authorization", b"cookie"})
 
 # Sent on every response, per the OWASP REST Security cheat sheet. HSTS is harmless over plain HTTP
 # (browsers ignore it there).
@@ -90,7 +94,7 @@ class RequestContextMiddleware:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        request_id, accept_encoding = _read_headers(scope)
+        request_id, accept_encoding, authenticated = _read_headers(scope)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -101,7 +105,13 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), *extra]
+                headers = message.get("headers", ())
+                if authenticated and not any(name.lower() == b"cache-control" for name, _ in headers):
+                    # an answer to a credentialed request may carry personal data: no cache keeps it,
+                    # unless the route chose its own Cache-Control
+                    message["headers"] = [*headers, _NO_STORE, *extra]
+                else:
+                    message["headers"] = [*headers, *extra]
             await send(message)
 
         compress = bool(accept_encoding) and any(encoding in accept_encoding for encoding in self.encodings)
@@ -126,16 +136,20 @@ class RequestContextMiddleware:
         )
 
 
-def _read_headers(scope: Scope) -> tuple[str, bytes]:
-    """One pass over the request headers: the request id and the Accept-Encoding value.
+def _read_headers(scope: Scope) -> tuple[str, bytes, bool]:
+    """One pass over the request headers: the request id, the Accept-Encoding value and whether the
+    request carries credentials (an Authorization header or a cookie).
 
     The request id is the client's X-Request-ID when it is a sane token, otherwise 128 random bits as
     32 hex digits (the W3C trace-id form; cheaper than formatting a UUID on every request)."""
     request_id = None
     accept_encoding = b""
+    authenticated = False
     for name, value in scope["headers"]:
         if name == REQUEST_ID_HEADER and request_id is None and _VALID_REQUEST_ID.match(value):
             request_id = value.decode()
         elif name == b"accept-encoding":
             accept_encoding = value
-    return request_id or os.urandom(16).hex(), accept_encoding
+        elif name in _CREDENTIAL_HEADERS:
+            authenticated = True
+    return request_id or os.urandom(16).hex(), accept_encoding, authenticated

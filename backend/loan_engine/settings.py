@@ -65,6 +65,12 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)
     db_pool_size: int = 10
     db_statement_timeout_ms: int = 15_000
+    # client-side bounds, so a stopped or hung database is a prompt 503, not a request that waits as long
+    # as the outage: connecting, waiting for a pooled connection, and any one command (None: the server's
+    # statement timeout plus 5 s, so the server cancels a slow statement before the client gives up)
+    db_connect_timeout_s: float = 5.0
+    db_pool_timeout_s: float = 5.0
+    db_command_timeout_s: float | None = None
     cors_allowed_origins: tuple[str, ...] = ()
     log_level: str = "INFO"
     log_format: LogFormat = LogFormat.CONSOLE
@@ -72,6 +78,11 @@ class Settings:
     web_dist: Path | None = None
     data_dir: Path = PROJECT_ROOT / ".data"
     jwt: JwtSettings = field(default_factory=JwtSettings)
+
+    @property
+    def command_timeout_s(self) -> float:
+        """The client-side bound on one database command."""
+        return self.db_command_timeout_s or self.db_statement_timeout_ms / 1000 + 5
 
     @property
     def is_prod(self) -> bool:
@@ -112,6 +123,9 @@ def _parse(env: Mapping[str, str]) -> Settings:
         database_url=_database_url(database_url) if database_url else None,
         db_pool_size=_int("DB_POOL_SIZE", get("DB_POOL_SIZE"), 10, 1, 200),
         db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", get("DB_STATEMENT_TIMEOUT_MS"), 15_000, 100, 600_000),
+        db_connect_timeout_s=_int("DB_CONNECT_TIMEOUT_S", get("DB_CONNECT_TIMEOUT_S"), 5, 1, 120),
+        db_pool_timeout_s=_int("DB_POOL_TIMEOUT_S", get("DB_POOL_TIMEOUT_S"), 5, 1, 120),
+        db_command_timeout_s=_int("DB_COMMAND_TIMEOUT_S", get("DB_COMMAND_TIMEOUT_S"), 0, 0, 3600) or None,
         cors_allowed_origins=_origins(get("CORS_ALLOWED_ORIGINS")),
         log_level=log_level,
         log_format=_enum(LogFormat, "LOG_FORMAT", get("LOG_FORMAT"), default_format),

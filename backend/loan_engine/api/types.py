@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import UTC, datetime
 from typing import Annotated, Any, Final, TypeVar
 
 import msgspec
@@ -32,8 +33,10 @@ __all__ = [
     "Cursor",
     "Limit",
     "Percent",
+    "date_time_query",
     "decode_cursor",
     "encode_cursor",
+    "parse_date_time",
 ]
 
 DEFAULT_LIMIT: Final = 50
@@ -101,3 +104,45 @@ def decode_cursor(cursor: str, key_type: type[T]) -> T:
         raise ValidationError.one(
             "cursor", "This cursor was not returned by this list; start from the first page."
         ) from None
+
+
+# A timestamp in a query parameter: RFC 3339 with an offset, years 1900 to 9998 (so a filter's arithmetic,
+# such as a shift to UTC, never leaves Python's range). Declared as a patterned string with
+# `format: date-time`, because Litestar's own datetime parsing also accepts a bare number such as `0.5`.
+MIN_YEAR: Final = 1900
+MAX_YEAR: Final = 9998
+DATE_TIME_MEANING: Final = (
+    f"must be a date-time with an offset, such as 2026-01-31T00:00:00Z, between the years {MIN_YEAR} and {MAX_YEAR}"
+)
+DATE_TIME_PATTERN: Final = pattern_meaning(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$",
+    DATE_TIME_MEANING,
+)
+
+
+def date_time_query(name: str, description: str) -> Any:
+    """The `QueryParameter` of an optional date-time query parameter named `name` on the wire:
+    ``since: Annotated[str | None, date_time_query("since", "Inclusive")] = None``."""
+    return QueryParameter(
+        name=name,
+        pattern=DATE_TIME_PATTERN,
+        max_length=40,
+        description=f"{description}; RFC 3339 with an offset, e.g. 2026-01-31T00:00:00Z, years {MIN_YEAR}-{MAX_YEAR}",
+        schema_extra={"format": "date-time"},
+    )
+
+
+def parse_date_time(name: str, value: str | None) -> datetime | None:
+    """A `date_time_query` value as an aware UTC datetime; a 422 on `name` if it is not a real instant in range."""
+    if value is None:
+        return None
+    invalid = ValidationError.one(name, DATE_TIME_MEANING)
+    try:
+        parsed = datetime.fromisoformat(value)
+        in_range = MIN_YEAR <= parsed.year <= MAX_YEAR and parsed.tzinfo is not None
+        utc = parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise invalid from None
+    if not in_range:
+        raise invalid
+    return utc

@@ -6,7 +6,6 @@ package imports no feature."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from litestar import Controller, get
@@ -14,7 +13,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loan_engine.api.types import DEFAULT_LIMIT, Cursor, Limit
+from loan_engine.api.types import DEFAULT_LIMIT, Cursor, Limit, date_time_query, parse_date_time
 from loan_engine.audit.events import EVENT_TYPE_PATTERN, MAX_EVENT_TYPE_LENGTH
 from loan_engine.audit.schemas import AuditPage
 from loan_engine.audit.service import AuditQuery, AuditService
@@ -43,8 +42,8 @@ class AuditController(Controller):
         ] = None,
         actor_id: Annotated[str | None, QueryParameter(name="actorId", max_length=64)] = None,
         subject_id: Annotated[str | None, QueryParameter(name="subjectId", max_length=320)] = None,
-        since: Annotated[datetime | None, QueryParameter(description="Inclusive, ISO 8601")] = None,
-        until: Annotated[datetime | None, QueryParameter(description="Exclusive, ISO 8601")] = None,
+        since: Annotated[str | None, date_time_query("since", "Inclusive")] = None,
+        until: Annotated[str | None, date_time_query("until", "Exclusive")] = None,
         cursor: Cursor = None,
         limit: Limit = DEFAULT_LIMIT,
     ) -> AuditPage:
@@ -53,8 +52,8 @@ class AuditController(Controller):
                 event=event,
                 actor_id=actor_id,
                 subject_id=subject_id,
-                since=since,
-                until=until,
+                since=parse_date_time("since", since),
+                until=parse_date_time("until", until),
                 cursor=cursor,
                 limit=limit,
             )

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.request import AnyRequest, request_meta
 from loan_engine.auth.accounts import user_read
-from loan_engine.auth.guards import ANY_ROLE, BEARER, allow, current_user
+from loan_engine.auth.guards import ANY_ROLE, BEARER, allow, current_user, trusted_origin
 from loan_engine.auth.schemas import LoginRequest, PasswordChangeRequest, RegisterRequest, SessionRead, UserRead
 from loan_engine.auth.service import AuthService, IssuedSession
 
@@ -68,7 +68,7 @@ class AuthController(Controller):
     tags = ["auth"]
     dependencies = {"auth_service": Provide(provide_auth_service)}
 
-    @post("/register", status_code=201, summary="Create a borrower account and sign it in")
+    @post("/register", status_code=201, opt={"problems": (429,)}, summary="Create a borrower account and sign it in")
     async def register(
         self, request: AnyRequest, auth_service: NamedDependency[AuthService], data: JSONBody[RegisterRequest]
     ) -> Response[SessionRead]:
@@ -77,7 +77,7 @@ class AuthController(Controller):
         issued = await auth_service.register(data.email, data.display_name, data.password, request_meta(request))
         return _session_response(issued, 201)
 
-    @post("/login", status_code=200, summary="Sign in with email and password")
+    @post("/login", status_code=200, opt={"problems": (401, 429)}, summary="Sign in with email and password")
     async def login(
         self, request: AnyRequest, auth_service: NamedDependency[AuthService], data: JSONBody[LoginRequest]
     ) -> Response[SessionRead]:
@@ -86,7 +86,13 @@ class AuthController(Controller):
         issued = await auth_service.login(data.email, data.password, request_meta(request))
         return _session_response(issued, 200)
 
-    @post("/refresh", status_code=200, summary="Rotate the refresh cookie and get a new access token")
+    @post(
+        "/refresh",
+        status_code=200,
+        guards=[trusted_origin],
+        opt={"problems": (401,)},
+        summary="Rotate the refresh cookie and get a new access token",
+    )
     async def refresh(
         self,
         request: AnyRequest,
@@ -97,7 +103,12 @@ class AuthController(Controller):
         issued = await auth_service.refresh(le_refresh, request_meta(request))
         return _session_response(issued, 200)
 
-    @post("/logout", status_code=204, summary="Sign out: end this sign-in and clear the refresh cookie")
+    @post(
+        "/logout",
+        status_code=204,
+        guards=[trusted_origin],
+        summary="Sign out: end this sign-in and clear the refresh cookie",
+    )
     async def logout(
         self,
         request: AnyRequest,
@@ -114,6 +125,7 @@ class AuthController(Controller):
     @post(
         "/password",
         status_code=204,
+        opt={"problems": (429,)},
         guards=[allow(roles=ANY_ROLE)],
         security=BEARER,
         summary="Change the password; every other sign-in of the account ends",

@@ -81,3 +81,19 @@ def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> UserPrincipa
     if not isinstance(principal, UserPrincipal):
         raise PermissionDeniedError("Only people (not API clients) may do this")
     return principal
+
+
+async def trusted_origin(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """For the routes a browser authenticates with the refresh cookie alone (refresh, logout): a request
+    that carries an `Origin` must come from this origin or one of `CORS_ALLOWED_ORIGINS`, a second layer
+    under the SameSite=Strict cookie against cross-site requests. Browsers send `Origin` on every
+    cross-origin POST; a request without one is not a browser's cross-site request and passes."""
+    origin = connection.headers.get("origin")
+    if origin is None:
+        return
+    settings = connection.app.state.settings
+    own = f"{connection.url.scheme}://{connection.url.netloc}"
+    if origin.rstrip("/") in (own, *settings.cors_allowed_origins):
+        return
+    log.warning("origin_refused", origin=origin[:200], path=connection.url.path)
+    raise PermissionDeniedError("This request comes from an origin this service does not trust")

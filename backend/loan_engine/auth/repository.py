@@ -173,6 +173,17 @@ _SET_NEXT_ALLOWED = text(
     "UPDATE auth_throttle SET next_allowed_at = now() + make_interval(secs => :delay_s) WHERE key = :key"
 )
 _CLEAR = text("DELETE FROM auth_throttle WHERE key = :key")
+_LOCK = text("SELECT pg_advisory_xact_lock(:namespace, :lock)")
+_REFUND = text(
+    """
+    UPDATE auth_throttle SET
+        failures = greatest(failures - 1, 0),
+        next_allowed_at = CASE WHEN failures - 1 < :free_failures THEN least(next_allowed_at, now())
+                               ELSE next_allowed_at END
+    WHERE key = :key
+    """
+)
+THROTTLE_LOCK_NAMESPACE = 0x4C45_0001  # the first half of the two-key advisory lock: "LE", throttle
 
 
 async def throttle_wait(session: AsyncSession, keys: list[str]) -> timedelta | None:
@@ -194,3 +205,12 @@ async def delay_throttle(session: AsyncSession, key: str, delay_s: int) -> None:
 
 async def clear_throttle(session: AsyncSession, key: str) -> None:
     await session.execute(_CLEAR, {"key": key})
+
+
+async def lock_throttle_key(session: AsyncSession, lock: int) -> None:
+    """A transaction-scoped advisory lock on one throttle key (released at COMMIT or ROLLBACK)."""
+    await session.execute(_LOCK, {"namespace": THROTTLE_LOCK_NAMESPACE, "lock": lock})
+
+
+async def refund_throttle(session: AsyncSession, key: str, free_failures: int) -> None:
+    await session.execute(_REFUND, {"key": key, "free_failures": free_failures})

@@ -79,6 +79,7 @@ class AuthService:
         password_hash = await self.passwords.hash(password)
 
         async def create() -> IssuedSession | LoanEngineError:
+            await throttle.hold(self.session, source)  # parallel probes from one address queue here
             wait = await throttle.retry_after_s(self.session, source)
             if wait:
                 return RateLimitedError(wait, "Too many failed attempts from this address; try again later")
@@ -101,15 +102,16 @@ class AuthService:
 
     async def login(self, email: str, password: str, meta: RequestMeta) -> IssuedSession:
         """Sign in. Unknown email, wrong password and disabled account all get the same 401 after the
-        same work (one Argon2id verification); failures feed the account and source back-off."""
+        same work (one Argon2id verification). The attempt is reserved on the account and source
+        back-off before the password is checked (`throttle.reserve`), so parallel guesses cannot outrun it."""
         email = normalize_email(email)
-        keys = [throttle.ACCOUNT.key(email), throttle.SOURCE.key(meta.source_address)]
+        attempts = [(throttle.ACCOUNT, email), (throttle.SOURCE, meta.source_address)]
 
-        async def look() -> tuple[int, User | None]:
-            wait = await throttle.retry_after_s(self.session, keys)
+        async def reserve() -> tuple[int, User | None]:
+            wait = await throttle.reserve(self.session, attempts)
             return wait, None if wait else await repository.get_user_by_email(self.session, email)
 
-        wait, user = await transaction(self.session, look, read_only=True)
+        wait, user = await transaction(self.session, reserve)
         if wait:
             log.info("sign_in_throttled", retry_after_s=wait)
             raise RateLimitedError(wait, "Too many failed sign-ins; try again later")
@@ -117,14 +119,13 @@ class AuthService:
         if user is None or not check.ok or user.status != UserStatus.ACTIVE:
             reason = "unknown_email" if user is None else "bad_password" if not check.ok else "disabled"
             subject = Party.user(user.id) if user else Party.email(email)
-            await transaction(self.session, lambda: self._sign_in_failed(email, subject, reason, meta))
+            await transaction(self.session, lambda: self._sign_in_failed(subject, reason, meta))
             raise AuthenticationError(INVALID_CREDENTIALS)
         rehashed = await self.passwords.hash(password) if check.needs_rehash else None
         return await transaction(self.session, lambda: self._signed_in(user.id, rehashed, meta))
 
-    async def _sign_in_failed(self, email: str, subject: Party, reason: str, meta: RequestMeta) -> None:
-        await throttle.record_failure(self.session, throttle.ACCOUNT, email)
-        await throttle.record_failure(self.session, throttle.SOURCE, meta.source_address)
+    async def _sign_in_failed(self, subject: Party, reason: str, meta: RequestMeta) -> None:
+        # the failure was counted when the attempt was reserved
         await record(
             self.session,
             events.LOGIN_FAILED,
@@ -141,6 +142,7 @@ class AuthService:
         if user is None:
             raise AuthenticationError(INVALID_CREDENTIALS)
         await throttle.clear(self.session, throttle.ACCOUNT, user.email)
+        await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
         user.last_sign_in_at = datetime.now(UTC)
         if rehashed is not None:  # the hash parameters were raised since this hash was made
             user.password_hash = rehashed
@@ -249,16 +251,16 @@ class AuthService:
     # ---- password change ----------------------------------------------------------------------
 
     async def change_password(self, principal: UserPrincipal, current: str, new: str, meta: RequestMeta) -> int:
-        """Change the password and end every other sign-in of the user; returns how many ended. A wrong
-        current password counts toward the account's sign-in back-off."""
-        keys = [throttle.ACCOUNT.key(principal.email), throttle.SOURCE.key(meta.source_address)]
+        """Change the password and end every other sign-in of the user; returns how many ended. The check
+        of the current password is reserved on the account's and the address's sign-in back-off first,
+        and a wrong one stays counted there."""
+        attempts = [(throttle.ACCOUNT, principal.email), (throttle.SOURCE, meta.source_address)]
 
-        async def look() -> tuple[int, User | None]:
-            return await throttle.retry_after_s(self.session, keys), await repository.get_user(
-                self.session, principal.id
-            )
+        async def reserve() -> tuple[int, User | None]:
+            wait = await throttle.reserve(self.session, attempts)
+            return wait, None if wait else await repository.get_user(self.session, principal.id)
 
-        wait, user = await transaction(self.session, look, read_only=True)
+        wait, user = await transaction(self.session, reserve)
         if wait:
             raise RateLimitedError(wait, "Too many failed attempts; try again later")
         if user is None:
@@ -267,9 +269,13 @@ class AuthService:
         if not check.ok:
             await transaction(self.session, lambda: self._password_change_failed(principal, meta))
             raise ValidationError.one("currentPassword", "is not correct")
-        if new == current:
-            raise ValidationError.one("newPassword", "must differ from the current password")
-        await check_policy(new, user_inputs_for(user.email, user.display_name), field="newPassword")
+        try:
+            if new == current:
+                raise ValidationError.one("newPassword", "must differ from the current password")
+            await check_policy(new, user_inputs_for(user.email, user.display_name), field="newPassword")
+        except ValidationError:
+            await transaction(self.session, lambda: self._give_back(principal.email, meta))
+            raise
         password_hash = await self.passwords.hash(new)
 
         async def change() -> int:
@@ -277,7 +283,7 @@ class AuthService:
             ended = await repository.revoke_user_sessions(
                 self.session, principal.id, "password_changed", keep=principal.session_id
             )
-            await throttle.clear(self.session, throttle.ACCOUNT, principal.email)
+            await self._give_back(principal.email, meta)
             await record(
                 self.session,
                 events.PASSWORD_CHANGED,
@@ -290,9 +296,13 @@ class AuthService:
 
         return await transaction(self.session, change)
 
+    async def _give_back(self, email: str, meta: RequestMeta) -> None:
+        """The current password was right: the reserved attempt is not a failure."""
+        await throttle.clear(self.session, throttle.ACCOUNT, email)
+        await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
+
     async def _password_change_failed(self, principal: UserPrincipal, meta: RequestMeta) -> None:
-        await throttle.record_failure(self.session, throttle.ACCOUNT, principal.email)
-        await throttle.record_failure(self.session, throttle.SOURCE, meta.source_address)
+        # the failure was counted when the attempt was reserved
         await record(
             self.session,
             events.PASSWORD_CHANGE_FAILED,

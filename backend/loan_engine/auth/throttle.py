@@ -6,12 +6,21 @@ attempt out by a doubling delay (1 s, 2 s, 4 s, …) up to a cap; the count star
 hour. Keys are `account:<email>` (unknown emails too, so throttling reveals nothing about which
 accounts exist) and `source:<address>`. Attempts refused with 429 do not count, so an attacker cannot
 push a victim's back-off past the cap: there is never a permanent lockout (NIST SP 800-63B 5.2.2).
+
+An attempt is *reserved* before the credential is checked (`reserve`): under transaction-scoped advisory
+locks on its keys (taken in one fixed order) the back-off is read and, if it allows the attempt, one
+failure is counted on every key, all in one short transaction. Parallel guesses therefore queue on the
+locks and each sees the count the previous one left, so no more attempts are checked than the policy
+allows, however many arrive at once. An attempt that then succeeds gives its reservation back
+(`clear` for the account, `refund` for the address); a crash between the two leaves it counted as a
+failure, which errs on the safe side.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,6 +69,39 @@ async def record_failure(session: AsyncSession, policy: ThrottlePolicy, value: s
     if delay:
         await repository.delay_throttle(session, key, delay)
     return delay
+
+
+def lock_id(key: str) -> int:
+    """The advisory lock of a throttle key: a signed 32-bit digest (a collision only serializes two keys)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "big", signed=True)
+
+
+async def hold(session: AsyncSession, keys: Iterable[str]) -> None:
+    """Take the keys' advisory locks until the transaction ends, in one order (no deadlock between two
+    callers holding overlapping keys)."""
+    require_transaction(session)
+    for lock in sorted({lock_id(key) for key in keys}):
+        await repository.lock_throttle_key(session, lock)
+
+
+async def reserve(session: AsyncSession, attempts: Sequence[tuple[ThrottlePolicy, str | None]]) -> int:
+    """Reserve one attempt before checking a credential: 0 when it may go ahead (one failure is counted on
+    every key now, given back by `clear`/`refund` if the credential is right), otherwise the whole seconds
+    to wait (nothing counted). The keys stay locked until the caller's transaction ends."""
+    keys = [policy.key(value) for policy, value in attempts]
+    await hold(session, keys)
+    if wait := await retry_after_s(session, keys):
+        return wait
+    for policy, value in attempts:
+        await record_failure(session, policy, value)
+    return 0
+
+
+async def refund(session: AsyncSession, policy: ThrottlePolicy, value: str | None) -> None:
+    """Give back a reserved attempt that succeeded on a shared key (the address): one failure less, and no
+    wait once the count is under the free failures again."""
+    require_transaction(session)
+    await repository.refund_throttle(session, policy.key(value), policy.free_failures)
 
 
 async def clear(session: AsyncSession, policy: ThrottlePolicy, value: str | None) -> None:

@@ -23,7 +23,7 @@ from loan_engine.auth.guards import BEARER, allow, current_user
 from loan_engine.auth.principal import Role
 from loan_engine.clients.schemas import ClientCreate, ClientCreated, ClientPage, ClientRead, TokenForm, TokenResponse
 from loan_engine.clients.service import ClientService
-from loan_engine.errors import OAuthError
+from loan_engine.errors import OAuthError, OAuthInvalidClientError
 
 NO_STORE = CacheControlHeader(no_store=True)
 
@@ -38,7 +38,11 @@ class TokenController(Controller):
     dependencies = {"client_service": Provide(provide_client_service)}
 
     @post(
-        "/token", status_code=200, cache_control=NO_STORE, summary="OAuth 2.0 client-credentials grant for API clients"
+        "/token",
+        status_code=200,
+        cache_control=NO_STORE,
+        opt={"problems": (401, 429)},
+        summary="OAuth 2.0 client-credentials grant for API clients",
     )
     async def token(
         self,
@@ -66,8 +70,8 @@ def _client_credentials(authorization: str | None, form: TokenForm) -> tuple[str
         if in_form:
             raise OAuthError("invalid_request", "Use one client authentication method, not two")
         scheme, _, encoded = authorization.partition(" ")
-        if scheme.lower() != "basic":
-            raise OAuthError("invalid_request", "Client authentication must use HTTP Basic")
+        if scheme.lower() != "basic":  # RFC 6749 5.2: an unsupported authentication method is invalid_client
+            raise OAuthInvalidClientError("Client authentication must use HTTP Basic (or client_secret_post)")
         try:
             decoded = base64.b64decode(encoded.strip(), validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
@@ -76,8 +80,8 @@ def _client_credentials(authorization: str | None, form: TokenForm) -> tuple[str
         if not sep:
             raise OAuthError("invalid_request", "Malformed Basic credentials")
         return unquote_plus(client_id), unquote_plus(client_secret)
-    if not form.client_id or not form.client_secret:
-        raise OAuthError("invalid_request", "Client credentials are required")
+    if not form.client_id or not form.client_secret:  # RFC 6749 5.2: no client authentication is invalid_client
+        raise OAuthInvalidClientError("Client authentication is required (HTTP Basic or client_secret_post)")
     return form.client_id, form.client_secret
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import msgspec
 
@@ -55,6 +55,12 @@ class TokenForm(ApiStruct, rename=None, forbid_unknown_fields=False):
     """OAuth 2.0 client-credentials request (RFC 6749 §4.4), form-encoded, in the RFC's snake_case; other
     parameters are ignored, as §3.2 requires. The client authenticates with HTTP Basic
     (client_secret_basic) or with client_id and client_secret in the form (client_secret_post)."""
+
+    # The RFC requires grant_type and this server supports one value; the field is an optional string
+    # here only so that a missing or other one gets the RFC's own error (`invalid_request`,
+    # `unsupported_grant_type`) rather than a generic validation error. The OpenAPI document says both.
+    openapi_required: ClassVar[tuple[str, ...]] = ("grant_type",)
+    openapi_enums: ClassVar[dict[str, tuple[str, ...]]] = {"grant_type": ("client_credentials",)}
 
     grant_type: str | None = None
     scope: str | None = None

@@ -105,10 +105,12 @@ class ClientService:
     async def grant(self, client_id: str, client_secret: str, scope: str | None, meta: RequestMeta) -> Grant:
         """Client-credentials grant. The token carries the requested scopes (default: all the client's).
         One transaction: the secret check is a SHA-256 comparison, cheap enough to run inside it."""
-        keys = [throttle.CLIENT.key(client_id), throttle.SOURCE.key(meta.source_address)]
+        attempts = [(throttle.CLIENT, client_id), (throttle.SOURCE, meta.source_address)]
 
         async def grant() -> Grant | LoanEngineError:
-            wait = await throttle.retry_after_s(self.session, keys)
+            # reserved before the secret is compared; the keys stay locked until COMMIT, so parallel
+            # guesses for one client or from one address are checked one after the other
+            wait = await throttle.reserve(self.session, attempts)
             if wait:
                 return RateLimitedError(wait, "Too many failed token requests; try again later")
             client = await repository.get_client_by_client_id(self.session, client_id)
@@ -123,6 +125,7 @@ class ClientService:
                 raise OAuthError("invalid_scope", "The requested scope exceeds what this client was granted")
             scopes = sorted(requested)
             await throttle.clear(self.session, throttle.CLIENT, client_id)
+            await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
             await repository.touch_client(self.session, client.id)
             await record(
                 self.session,
@@ -141,8 +144,7 @@ class ClientService:
         return outcome
 
     async def _denied(self, client: ApiClient | None, client_id: str, reason: str, meta: RequestMeta) -> None:
-        await throttle.record_failure(self.session, throttle.CLIENT, client_id)
-        await throttle.record_failure(self.session, throttle.SOURCE, meta.source_address)
+        # the failure was counted when the attempt was reserved
         await record(
             self.session,
             events.CLIENT_TOKEN_DENIED,

@@ -14,11 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from loan_engine.settings import Settings
 
-CONNECT_TIMEOUT_S = 5
-
 
 def create_engine(settings: Settings) -> AsyncEngine:
-    """An asyncpg engine with a bounded pool and a server-side statement timeout."""
+    """An asyncpg engine with a bounded pool, a server-side statement timeout and client-side timeouts on
+    connecting (`timeout`), on waiting for a pooled connection (`pool_timeout`) and on every command
+    (`command_timeout`, the pre-ping included), so an outage surfaces as an error (a 503, `errors.py`)
+    within a bounded time instead of a request hanging on a stopped or paused server."""
     if settings.database_url is None:
         msg = "DATABASE_URL is not set (the CLI starts an embedded PostgreSQL when it is missing)"
         raise RuntimeError(msg)
@@ -26,10 +27,13 @@ def create_engine(settings: Settings) -> AsyncEngine:
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
+        pool_timeout=settings.db_pool_timeout_s,
         pool_pre_ping=True,  # a restarted database must not leave dead connections in the pool
         pool_recycle=1800,
+        hide_parameters=True,  # SQL parameters (emails, password hashes) never appear in error text or logs
         connect_args={
-            "timeout": CONNECT_TIMEOUT_S,
+            "timeout": settings.db_connect_timeout_s,
+            "command_timeout": settings.command_timeout_s,
             "server_settings": {
                 "statement_timeout": str(settings.db_statement_timeout_ms),
                 "application_name": "loan-engine",

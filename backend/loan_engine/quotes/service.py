@@ -87,6 +87,17 @@ def _invalid(exc: FinanceInputError) -> LoanEngineError:
     return ValidationError([FieldError(wire_field(exc.field), exc.message)])
 
 
+PAST_YEAR_9999 = "with these dates and this frequency the schedule would run past the year 9999"
+
+
+def _past_date_max(exc: Exception, field: str, message: str) -> Exception:
+    """Date arithmetic that leaves Python's calendar (`date.max` is 9999-12-31: "year 10000 is out of
+    range", "date value out of range") is the caller's input, a 422; any other error is raised as it is."""
+    if isinstance(exc, OverflowError) or "out of range" in str(exc):
+        return ValidationError.one(field, message)
+    return exc
+
+
 def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
@@ -129,6 +140,8 @@ def price_terms(terms: LoanTerms) -> tuple[Schedule, Disclosure]:
         return schedule, disclose(schedule)
     except FinanceInputError as exc:
         raise _invalid(exc) from None
+    except (OverflowError, ValueError) as exc:
+        raise _past_date_max(exc, "termPeriods", PAST_YEAR_9999) from None
 
 
 def quote_work(request: QuoteRequest) -> int:
@@ -284,6 +297,8 @@ def apr(request: AprRequest) -> AprResponse:
         result = _solve(request)
     except FinanceInputError as exc:
         raise _invalid(exc) from None
+    except (OverflowError, ValueError) as exc:
+        raise _past_date_max(exc, "payments", "the flows would fall past the year 9999") from None
     flows = [_flow_out("advance", flow) for flow in result.advances()]
     flows.extend(_flow_out("payment", flow) for flow in result.payments())
     unit = result.unit_period

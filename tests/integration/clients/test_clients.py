@@ -121,7 +121,11 @@ async def test_bad_credentials_and_bad_requests_get_oauth_errors(
     password_grant = await client.post("/auth/token", data={"grant_type": "password", "username": "a", "password": "b"})
     assert (password_grant.status_code, password_grant.json()["error"]) == (400, "unsupported_grant_type")
     missing = await client.post("/auth/token", data={"grant_type": "client_credentials"})
-    assert (missing.status_code, missing.json()["error"]) == (400, "invalid_request")
+    assert (missing.status_code, missing.json()["error"]) == (401, "invalid_client")  # RFC 6749 5.2
+    bearer = await client.post(
+        "/auth/token", data={"grant_type": "client_credentials"}, headers={"Authorization": "Bearer x"}
+    )
+    assert (bearer.status_code, bearer.json()["error"]) == (401, "invalid_client")
     both = await client.post(
         "/auth/token",
         data={"grant_type": "client_credentials", "client_id": creds["client_id"], "client_secret": creds["secret"]},
@@ -167,9 +171,9 @@ async def test_client_grant_failures_are_throttled(client: Client, make_account:
     assert int(throttled.headers["retry-after"]) >= 1
 
 
-async def test_a_json_body_or_garbage_at_the_token_endpoint_is_a_clean_400(client: Client) -> None:
+async def test_a_json_body_or_garbage_at_the_token_endpoint_is_a_clean_4xx(client: Client) -> None:
     as_json = await client.post("/auth/token", json={"grant_type": "client_credentials"})
-    assert as_json.status_code == 400
+    assert as_json.status_code == 415  # the token endpoint takes form encoding only (RFC 6749 3.2)
     assert as_json.headers["content-type"] == "application/problem+json"
     garbage = await client.post(
         "/auth/token",
