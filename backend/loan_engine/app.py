@@ -29,6 +29,7 @@ from loan_engine.db.engine import create_engine, create_sessionmaker, provide_se
 from loan_engine.db.migrations import head_revisions
 from loan_engine.errors import handle_exception
 from loan_engine.health.controller import HealthController
+from loan_engine.ledger.controller import AdminLedgerController
 from loan_engine.log_config import configure_logging
 from loan_engine.middleware import RequestContextMiddleware
 from loan_engine.policy.controller import AdminPolicyController
@@ -54,6 +55,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         ProductsController,
         AdminProductsController,
         AdminPolicyController,
+        AdminLedgerController,
     ]
 
 

@@ -12,6 +12,7 @@ import uvicorn
 
 from loan_engine.cli_support import database_url, load_settings
 from loan_engine.db import migrations
+from loan_engine.ledger.cli import ledger
 from loan_engine.quotes.cli import apr, quote
 from loan_engine.users.cli import users
 
@@ -109,6 +110,7 @@ def revision(message: str, empty: bool) -> None:
 
 
 main.add_command(users)
+main.add_command(ledger)
 
 main.add_command(quote)
 main.add_command(apr)

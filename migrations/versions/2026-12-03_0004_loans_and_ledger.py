@@ -278,10 +278,15 @@ def _balanced_journals() -> None:
         """
         CREATE FUNCTION journal_must_balance() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE
-            journal bigint := CASE WHEN TG_TABLE_NAME = 'journals' THEN NEW.id ELSE NEW.journal_id END;
+            journal bigint;
             legs integer;
             off record;
         BEGIN
+            IF TG_TABLE_NAME = 'journals' THEN  -- each branch is planned only when it runs
+                journal := NEW.id;
+            ELSE
+                journal := NEW.journal_id;
+            END IF;
             SELECT count(*) INTO legs FROM journal_legs WHERE journal_id = journal;
             IF legs < 2 THEN
                 RAISE EXCEPTION 'journal % has % legs; a journal needs at least two', journal, legs

@@ -91,6 +91,9 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     ("POST", "/api/admin/products/{code:str}/policy/versions/{version:int}/simulate"): Guarded(ADMIN, 422, json={}),
     ("POST", "/api/admin/products/{code:str}/policy/versions/{version:int}/activate"): Guarded(ADMIN, 422),
     ("POST", "/api/admin/products/{code:str}/policy/versions/{version:int}/retire"): Guarded(ADMIN, 422),
+    # the ledger: admins only
+    ("GET", "/api/admin/ledger/check"): Guarded(ADMIN, 200),
+    ("GET", "/api/admin/ledger/trial-balance"): Guarded(ADMIN, 200),
     # single-container mode: the web app
     ("GET", "/"): Public(200),
     ("HEAD", "/"): Public(200),

@@ -54,6 +54,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/ledger/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check the ledger: every journal balanced, the general ledger balanced, every loan's subledger equal to its balances */
+        get: operations["ApiAdminLedgerCheckCheck"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/ledger/trial-balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Trial balance per account and currency (CSV with Accept: text/csv or ?format=csv) */
+        get: operations["ApiAdminLedgerTrialBalanceTrialBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/products": {
         parameters: {
             query?: never;
@@ -769,6 +803,13 @@ export type components = {
             score: number | null;
             tradelines: number;
         };
+        /** CurrencyTotals */
+        CurrencyTotals: {
+            balanced: boolean;
+            credits: string;
+            currency: string;
+            debits: string;
+        };
         /**
          * DayCount
          * @description Supported day-count conventions (names as used on the wire).
@@ -799,6 +840,14 @@ export type components = {
             apr: string;
             financeCharge: string;
             totalOfPayments: string;
+        };
+        /** Discrepancy */
+        Discrepancy: {
+            field: string;
+            ledger: string;
+            loan: string;
+            /** Format: uuid */
+            loanId: string;
         };
         /** DraftUpdate */
         DraftUpdate: {
@@ -925,6 +974,14 @@ export type components = {
              * @example 6.5
              */
             percent?: string | null;
+        };
+        /** LedgerCheck */
+        LedgerCheck: {
+            discrepancies: components["schemas"]["Discrepancy"][];
+            generalLedger: components["schemas"]["CurrencyTotals"][];
+            loansChecked: number;
+            ok: boolean;
+            unbalancedJournals: number[];
         };
         /** Live */
         Live: {
@@ -1339,6 +1396,22 @@ export type components = {
             before: components["schemas"]["Decision"] | null;
             count: number;
         };
+        /** TrialBalance */
+        TrialBalance: {
+            asOf: string | null;
+            rows: components["schemas"]["TrialBalanceRow"][];
+            totals: components["schemas"]["CurrencyTotals"][];
+        };
+        /** TrialBalanceRow */
+        TrialBalanceRow: {
+            balance: string;
+            code: string;
+            credits: string;
+            currency: string;
+            debits: string;
+            kind: string;
+            name: string;
+        };
         /**
          * Unit
          * @description Standard intervals of time (Appendix J (b)(3)(iii)), plus a run of days.
@@ -1577,6 +1650,65 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClientRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiAdminLedgerCheckCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerCheck"];
+                };
+            };
+        };
+    };
+    ApiAdminLedgerTrialBalanceTrialBalance: {
+        parameters: {
+            query?: {
+                /** @description Journals up to this date */
+                asOf?: string | null;
+                format?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON or CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialBalance"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
