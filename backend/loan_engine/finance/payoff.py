@@ -22,8 +22,9 @@ from loan_engine.finance.daycount import days_in_year_basis, year_fraction_ratio
 from loan_engine.finance.errors import FinanceInputError
 from loan_engine.finance.money import RATE_PRECISION, Money, finance_context
 from loan_engine.finance.schedule import Schedule
+from loan_engine.finance.terms import LoanTerms
 
-__all__ = ["Payment", "Payoff", "payoff"]
+__all__ = ["Payment", "Payoff", "payoff", "per_diem"]
 
 _RATE: Final = finance_context(RATE_PRECISION)
 
@@ -99,8 +100,14 @@ def payoff(schedule: Schedule, on: date, payments: Sequence[Payment] = (), fees_
     num, den = year_fraction_ratio(since, on, terms.day_count)
     with decimal.localcontext(_RATE):
         accrued = principal.amount * terms.annual_rate * num / den
-        per_diem = principal.amount * terms.annual_rate / days_in_year_basis(terms.day_count, on)
     accrued_interest = Money.rounded(accrued, cur, terms.rounding)
     total = principal + accrued_interest + fees - credit
-    daily = Money.rounded(per_diem, cur, terms.rounding)
-    return Payoff(on, principal, accrued_interest, fees, credit, total, daily, paid, since)
+    return Payoff(on, principal, accrued_interest, fees, credit, total, per_diem(principal, terms, on), paid, since)
+
+
+def per_diem(principal: Money, terms: LoanTerms, on: date) -> Money:
+    """Interest per day after ``on``: principal * annual rate / days in the day count's year (366 in
+    leap years for Actual/Actual), rounded by the loan's mode."""
+    with decimal.localcontext(_RATE):
+        daily = principal.amount * terms.annual_rate / days_in_year_basis(terms.day_count, on)
+    return Money.rounded(daily, principal.currency, terms.rounding)
