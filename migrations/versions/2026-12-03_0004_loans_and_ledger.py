@@ -83,6 +83,10 @@ def upgrade() -> None:
         sa.Column("disbursed_on", sa.Date(), nullable=True),
         sa.Column("accrued_through", sa.Date(), nullable=True),
         sa.Column("last_value_date", sa.Date(), nullable=True),
+        sa.Column("accrual_basis", sa.Numeric(), server_default=sa.text("0"), nullable=False),
+        sa.Column(
+            "interest_recognized", sa.Numeric(precision=20, scale=4), server_default=sa.text("0"), nullable=False
+        ),
         sa.Column("last_seq", sa.Integer(), server_default=sa.text("0"), nullable=False),
         sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
@@ -170,7 +174,7 @@ def upgrade() -> None:
         sa.CheckConstraint("channel IN ('web', 'api', 'staff', 'batch')", name=op.f("ck_loan_transactions_channel")),
         sa.CheckConstraint(
             "kind IN ('disbursement', 'payment', 'payment_reversal', 'fee_charge', 'fee_waiver', 'interest_waiver', "
-            "'write_off', 'recovery', 'refund')",
+            "'write_off', 'recovery', 'refund', 'cancellation')",
             name=op.f("ck_loan_transactions_kind"),
         ),
         sa.CheckConstraint("amount >= 0", name=op.f("ck_loan_transactions_amount_not_negative")),
@@ -181,6 +185,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("loan_id", "seq", name=op.f("pk_loan_transactions")),
     )
     op.create_index("ix_loan_transactions_booked_at", "loan_transactions", ["booked_at"], unique=False)
+    op.create_index(
+        "ix_loan_transactions_loan_id_value_date", "loan_transactions", ["loan_id", "value_date"], unique=False
+    )
     op.create_table(
         "journals",
         sa.Column("id", sa.BigInteger(), sa.Identity(always=True), nullable=False),

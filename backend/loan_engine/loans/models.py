@@ -38,7 +38,7 @@ ZERO = text("0")
 LOAN_STATUSES = "('approved', 'active', 'paid_off', 'overpaid', 'charged_off', 'cancelled')"
 TRANSACTION_KINDS = (
     "('disbursement', 'payment', 'payment_reversal', 'fee_charge', 'fee_waiver', 'interest_waiver', "
-    "'write_off', 'recovery', 'refund')"
+    "'write_off', 'recovery', 'refund', 'cancellation')"
 )
 
 
@@ -86,6 +86,8 @@ class Loan(Base):
     disbursed_on: Mapped[date | None] = mapped_column(Date)
     accrued_through: Mapped[date | None] = mapped_column(Date)
     last_value_date: Mapped[date | None] = mapped_column(Date)
+    accrual_basis: Mapped[Decimal] = mapped_column(Numeric, server_default=ZERO)
+    interest_recognized: Mapped[Decimal] = mapped_column(AMOUNT, server_default=ZERO)
     last_seq: Mapped[int] = mapped_column(Integer, server_default=ZERO)
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(TZ, server_default=func.now())
@@ -136,6 +138,7 @@ class LoanTransaction(Base):
         CheckConstraint("amount >= 0", name="amount_not_negative"),
         CheckConstraint("seq >= 1", name="seq_positive"),
         Index("ix_loan_transactions_booked_at", "booked_at"),
+        Index("ix_loan_transactions_loan_id_value_date", "loan_id", "value_date"),
     )
 
     loan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("loans.id", ondelete="RESTRICT"), primary_key=True)

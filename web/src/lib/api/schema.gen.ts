@@ -435,6 +435,110 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Loans, newest first (a borrower sees their own); filters; CSV with Accept: text/csv or ?format=csv */
+        get: operations["ApiLoansListLoans"];
+        put?: never;
+        /** Book a loan on a published product version (the schedule is the quote's, cent for cent) */
+        post: operations["ApiLoansBook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loans/{loan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A loan: summary, schedule with what was paid against each installment, last 20 transactions */
+        get: operations["ApiLoansLoanIdGetLoan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loans/{loan_id}/disbursement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disburse the loan in full (net proceeds) on its start date; the loan becomes active */
+        post: operations["ApiLoansLoanIdDisbursementDisburse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loans/{loan_id}/journal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A loan's journal entries with their legs, oldest first */
+        get: operations["ApiLoansLoanIdJournalJournal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loans/{loan_id}/payoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payoff amount good through a date, its parts and the per-diem */
+        get: operations["ApiLoansLoanIdPayoffPayoff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loans/{loan_id}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A loan's transactions, newest first */
+        get: operations["ApiLoansLoanIdTransactionsListTransactions"];
+        put?: never;
+        /** Post a transaction (payment, reversal, fee, waiver, write-off, recovery, refund) with its journal */
+        post: operations["ApiLoansLoanIdTransactionsPostTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/products": {
         parameters: {
             query?: never;
@@ -754,6 +858,13 @@ export type components = {
             before: unknown;
             path: string;
         };
+        /**
+         * Channel
+         * @description Where a transaction came from: the borrower's web app, an API client (a payment processor), staff,
+         *         or a batch job (close of business).
+         * @enum {string}
+         */
+        Channel: "web" | "api" | "staff" | "batch";
         /** CheckReport */
         CheckReport: {
             cases: components["schemas"]["CaseOut"][];
@@ -833,6 +944,12 @@ export type components = {
         DelinquencyIn: {
             chargeOffDays: number;
             nonAccrualDays: number;
+        };
+        /** DisbursementCreate */
+        DisbursementCreate: {
+            /** @default  */
+            reason?: string;
+            valueDate?: string | null;
         };
         /** DisclosureOut */
         DisclosureOut: {
@@ -948,6 +1065,19 @@ export type components = {
             grade: string;
             rates: string[];
         };
+        /** InstallmentRead */
+        InstallmentRead: {
+            /** Format: date */
+            dueDate: string;
+            feesDue: string;
+            feesPaid: string;
+            interestDue: string;
+            interestPaid: string;
+            number: number;
+            outstanding: string;
+            principalDue: string;
+            principalPaid: string;
+        };
         /**
          * InterestMethod
          * @description How a period's interest is computed: rate/periods-per-year, or by days under a day count.
@@ -955,6 +1085,25 @@ export type components = {
          * @enum {string}
          */
         InterestMethod: "periodic" | "daily";
+        /** JournalPage */
+        JournalPage: {
+            items: components["schemas"]["JournalRead"][];
+            nextCursor: string | null;
+        };
+        /** JournalRead */
+        JournalRead: {
+            causedBySeq: number | null;
+            id: number;
+            kind: string;
+            legs: components["schemas"]["LegRead"][];
+            memo: string;
+            /** Format: date-time */
+            postedAt: string;
+            reversesJournalId: number | null;
+            transactionSeq: number | null;
+            /** Format: date */
+            valueDate: string;
+        };
         /** LateFeeIn */
         LateFeeIn: {
             /**
@@ -983,9 +1132,90 @@ export type components = {
             ok: boolean;
             unbalancedJournals: number[];
         };
+        /** LegRead */
+        LegRead: {
+            account: string;
+            amount: string;
+            currency: string;
+            side: string;
+        };
         /** Live */
         Live: {
             status: string;
+        };
+        /** LoanCreate */
+        LoanCreate: {
+            /**
+             * @description A percentage as a decimal string, e.g. "6.5"
+             * @example 6.5
+             */
+            annualRate?: string | null;
+            /** Format: uuid */
+            borrowerId: string;
+            firstPaymentDate?: string | null;
+            frequency: components["schemas"]["ProductFrequency"];
+            /** @example A */
+            grade: string;
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            principal: string;
+            /** @example PERSONAL */
+            productCode: string;
+            /** Format: date */
+            startDate: string;
+            termPeriods: number;
+        };
+        /** LoanPage */
+        LoanPage: {
+            items: components["schemas"]["LoanSummary"][];
+            nextCursor: string | null;
+        };
+        /** LoanRead */
+        LoanRead: {
+            loan: components["schemas"]["LoanSummary"];
+            recentTransactions: components["schemas"]["TransactionRead"][];
+            schedule: components["schemas"]["InstallmentRead"][];
+        };
+        /**
+         * LoanStatus
+         * @description approved -> active -> paid_off | charged_off | cancelled; overpaid while a credit balance remains.
+         * @enum {string}
+         */
+        LoanStatus: "approved" | "active" | "paid_off" | "charged_off" | "cancelled" | "overpaid";
+        /** LoanSummary */
+        LoanSummary: {
+            annualRate: string;
+            /** Format: uuid */
+            borrowerId: string;
+            /** Format: date-time */
+            createdAt: string;
+            creditBalance: string;
+            currency: string;
+            disbursedOn: string | null;
+            feesOutstanding: string;
+            /** Format: date */
+            firstPaymentDate: string;
+            frequency: string;
+            grade: string;
+            /** Format: uuid */
+            id: string;
+            interestOutstanding: string;
+            lastValueDate: string | null;
+            /** Format: date */
+            maturityDate: string;
+            nextPayment: components["schemas"]["NextPayment"] | null;
+            principal: string;
+            principalOutstanding: string;
+            productCode: string;
+            recovered: string;
+            /** Format: date */
+            startDate: string;
+            status: components["schemas"]["LoanStatus"];
+            termPeriods: number;
+            totalOutstanding: string;
+            writtenOff: string;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -1003,6 +1233,12 @@ export type components = {
         /** NewPolicyDraft */
         NewPolicyDraft: {
             fromVersion?: number | null;
+        };
+        /** NextPayment */
+        NextPayment: {
+            amount: string;
+            /** Format: date */
+            dueDate: string;
         };
         /**
          * OddDaysInterest
@@ -1055,6 +1291,17 @@ export type components = {
          * @enum {string}
          */
         PaymentComponent: "fees" | "interest" | "principal";
+        /** PayoffRead */
+        PayoffRead: {
+            credit: string;
+            /** Format: date */
+            date: string;
+            fees: string;
+            interest: string;
+            perDiem: string;
+            principal: string;
+            total: string;
+        };
         /** PolicyDocument */
         PolicyDocument: {
             /** @default  */
@@ -1107,6 +1354,13 @@ export type components = {
             retiredAt: string | null;
             status: components["schemas"]["PolicyStatus"];
             version: number;
+        };
+        /** PostingResult */
+        PostingResult: {
+            adjustments: number;
+            loan: components["schemas"]["LoanSummary"];
+            replayed: boolean;
+            transaction: components["schemas"]["TransactionRead"];
         };
         /** PricingIn */
         PricingIn: {
@@ -1320,7 +1574,7 @@ export type components = {
          *         access to its routes adds its scopes here (see docs/SECURITY.md §2).
          * @enum {string}
          */
-        Scope: "audit:read";
+        Scope: "audit:read" | "loans:read" | "loans:write";
         /** SessionRead */
         SessionRead: {
             accessToken: string;
@@ -1389,6 +1643,49 @@ export type components = {
             interest: string;
             payments: string;
             principal: string;
+        };
+        /** TransactionCreate */
+        TransactionCreate: {
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @default 0
+             * @example 1264.14
+             */
+            amount?: string;
+            kind: components["schemas"]["TransactionKind"];
+            /** @default  */
+            reason?: string;
+            reversesSeq?: number | null;
+            /** Format: date */
+            valueDate: string;
+        };
+        /**
+         * TransactionKind
+         * @description What ``POST /api/loans/{id}/transactions`` posts (a disbursement has its own route).
+         * @enum {string}
+         */
+        TransactionKind: "payment" | "payment_reversal" | "fee_charge" | "fee_waiver" | "interest_waiver" | "write_off" | "recovery" | "refund" | "cancellation";
+        /** TransactionPage */
+        TransactionPage: {
+            items: components["schemas"]["TransactionRead"][];
+            nextCursor: string | null;
+        };
+        /** TransactionRead */
+        TransactionRead: {
+            amount: string;
+            /** Format: date-time */
+            bookedAt: string;
+            channel: components["schemas"]["Channel"];
+            excess: string;
+            fees: string;
+            interest: string;
+            kind: string;
+            principal: string;
+            reason: string;
+            reversesSeq: number | null;
+            seq: number;
+            /** Format: date */
+            valueDate: string;
         };
         /** Transition */
         Transition: {
@@ -2676,6 +2973,341 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AprResponse"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLoansListLoans: {
+        parameters: {
+            query?: {
+                borrowerId?: string | null;
+                /** @description The `nextCursor` of the previous page; omit for the first page */
+                cursor?: string | null;
+                format?: string | null;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+                productCode?: string | null;
+                status?: components["schemas"]["LoanStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON or CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLoansBook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key per intended request (a UUID); a retry with the same key gets the first response, for at least 24 hours */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdGetLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdDisbursementDisburse: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key per intended request (a UUID); a retry with the same key gets the first response, for at least 24 hours */
+                "Idempotency-Key": string;
+            };
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisbursementCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostingResult"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdJournalJournal: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page; omit for the first page */
+                cursor?: string | null;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdPayoffPayoff: {
+        parameters: {
+            query?: {
+                /** @description Default: today */
+                date?: string | null;
+            };
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoffRead"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdTransactionsListTransactions: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page; omit for the first page */
+                cursor?: string | null;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdTransactionsPostTransaction: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key per intended request (a UUID); a retry with the same key gets the first response, for at least 24 hours */
+                "Idempotency-Key": string;
+            };
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransactionCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostingResult"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
