@@ -31,6 +31,8 @@ from loan_engine.db.engine import create_engine, create_sessionmaker, provide_se
 from loan_engine.db.migrations import head_revisions
 from loan_engine.errors import handle_exception
 from loan_engine.health.controller import HealthController
+from loan_engine.ledger.controller import AdminLedgerController
+from loan_engine.loans.controller import LoansController
 from loan_engine.log_config import configure_logging
 from loan_engine.middleware import RequestContextMiddleware
 from loan_engine.policy.controller import AdminPolicyController
@@ -56,6 +58,8 @@ def route_handlers() -> list[ControllerRouterHandler]:
         ProductsController,
         AdminProductsController,
         AdminPolicyController,
+        AdminLedgerController,
+        LoansController,
     ]
 
 

@@ -13,6 +13,7 @@ import uvicorn
 
 from loan_engine.cli_support import database_url, load_settings, with_session
 from loan_engine.db import migrations
+from loan_engine.ledger.cli import ledger
 from loan_engine.policy.cli import policy
 from loan_engine.policy.loading import seed_development
 from loan_engine.products.cli import products
@@ -123,6 +124,7 @@ def revision(message: str, empty: bool) -> None:
 main.add_command(users)
 main.add_command(products)
 main.add_command(policy)
+main.add_command(ledger)
 
 main.add_command(quote)
 main.add_command(apr)

@@ -21,6 +21,8 @@ class Scope(StrEnum):
     access to its routes adds its scopes here (see docs/SECURITY.md §2)."""
 
     AUDIT_READ = "audit:read"
+    LOANS_READ = "loans:read"
+    LOANS_WRITE = "loans:write"
 
 
 class UserStatus(StrEnum):

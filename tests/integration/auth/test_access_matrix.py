@@ -29,6 +29,7 @@ from tests.integration.auth.conftest import Client, register, set_roles
 WHO = ("anonymous", "borrower", "underwriter", "admin", "client")
 PEOPLE = frozenset({"borrower", "underwriter", "admin"})
 ADMIN = frozenset({"admin"})
+STAFF = frozenset({"admin", "underwriter"})
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,20 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     ("POST", "/api/admin/products/{code:str}/policy/versions/{version:int}/simulate"): Guarded(ADMIN, 422, json={}),
     ("POST", "/api/admin/products/{code:str}/policy/versions/{version:int}/activate"): Guarded(ADMIN, 422),
     ("POST", "/api/admin/products/{code:str}/policy/versions/{version:int}/retire"): Guarded(ADMIN, 422),
+    # the ledger: admins only
+    ("GET", "/api/admin/ledger/check"): Guarded(ADMIN, 200),
+    ("GET", "/api/admin/ledger/trial-balance"): Guarded(ADMIN, 200),
+    # loans: staff book and disburse (and API clients with loans:write); every person may list and read (a
+    # borrower their own: another's loan is a 404) and post (a borrower: payments to their own loans). The
+    # probes send no Idempotency-Key, so an allowed POST answers 422 before anything happens.
+    ("POST", "/api/loans"): Guarded(STAFF | {"client"}, 422, json={}),
+    ("GET", "/api/loans"): Guarded(PEOPLE | {"client"}, 200),
+    ("GET", "/api/loans/{loan_id:uuid}"): Guarded(PEOPLE | {"client"}, 404),
+    ("POST", "/api/loans/{loan_id:uuid}/disbursement"): Guarded(STAFF | {"client"}, 422, json={}),
+    ("POST", "/api/loans/{loan_id:uuid}/transactions"): Guarded(PEOPLE | {"client"}, 422, json={}),
+    ("GET", "/api/loans/{loan_id:uuid}/transactions"): Guarded(PEOPLE | {"client"}, 404),
+    ("GET", "/api/loans/{loan_id:uuid}/journal"): Guarded(PEOPLE | {"client"}, 404),
+    ("GET", "/api/loans/{loan_id:uuid}/payoff"): Guarded(PEOPLE | {"client"}, 404),
     # single-container mode: the web app
     ("GET", "/"): Public(200),
     ("HEAD", "/"): Public(200),

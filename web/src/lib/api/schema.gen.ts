@@ -54,6 +54,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/ledger/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Check the ledger: every journal balanced, the general ledger balanced, every loan's subledger equal to its balances */
+        get: operations["ApiAdminLedgerCheckCheck"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/ledger/trial-balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Trial balance per account and currency (CSV with Accept: text/csv or ?format=csv) */
+        get: operations["ApiAdminLedgerTrialBalanceTrialBalance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/products": {
         parameters: {
             query?: never;
@@ -421,6 +455,110 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Loans, newest first (a borrower sees their own); filters; CSV with Accept: text/csv or ?format=csv */
+        get: operations["ApiLoansListLoans"];
+        put?: never;
+        /** Book a loan on a published product version (the schedule is the quote's, cent for cent) */
+        post: operations["ApiLoansBook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loans/{loan_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A loan: summary, schedule with what was paid against each installment, last 20 transactions */
+        get: operations["ApiLoansLoanIdGetLoan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loans/{loan_id}/disbursement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disburse the loan in full (net proceeds) on its start date; the loan becomes active */
+        post: operations["ApiLoansLoanIdDisbursementDisburse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loans/{loan_id}/journal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A loan's journal entries with their legs, oldest first */
+        get: operations["ApiLoansLoanIdJournalJournal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loans/{loan_id}/payoff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The payoff amount good through a date, its parts and the per-diem */
+        get: operations["ApiLoansLoanIdPayoffPayoff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/loans/{loan_id}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A loan's transactions, newest first */
+        get: operations["ApiLoansLoanIdTransactionsListTransactions"];
+        put?: never;
+        /** Post a transaction (payment, reversal, fee, waiver, write-off, recovery, refund) with its journal */
+        post: operations["ApiLoansLoanIdTransactionsPostTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/products": {
         parameters: {
             query?: never;
@@ -777,6 +915,13 @@ export type components = {
             before: unknown;
             path: string;
         };
+        /**
+         * Channel
+         * @description Where a transaction came from: the borrower's web app, an API client (a payment processor), staff,
+         *         or a batch job (close of business).
+         * @enum {string}
+         */
+        Channel: "web" | "api" | "staff" | "batch";
         /** CheckReport */
         CheckReport: {
             cases: components["schemas"]["CaseOut"][];
@@ -826,6 +971,13 @@ export type components = {
             score: number | null;
             tradelines: number;
         };
+        /** CurrencyTotals */
+        CurrencyTotals: {
+            balanced: boolean;
+            credits: string;
+            currency: string;
+            debits: string;
+        };
         /**
          * DayCount
          * @description Supported day-count conventions (names as used on the wire).
@@ -850,12 +1002,26 @@ export type components = {
             chargeOffDays: number;
             nonAccrualDays: number;
         };
+        /** DisbursementCreate */
+        DisbursementCreate: {
+            /** @default  */
+            reason?: string;
+            valueDate?: string | null;
+        };
         /** DisclosureOut */
         DisclosureOut: {
             amountFinanced: string;
             apr: string;
             financeCharge: string;
             totalOfPayments: string;
+        };
+        /** Discrepancy */
+        Discrepancy: {
+            field: string;
+            ledger: string;
+            loan: string;
+            /** Format: uuid */
+            loanId: string;
         };
         /** DraftUpdate */
         DraftUpdate: {
@@ -956,6 +1122,19 @@ export type components = {
             grade: string;
             rates: string[];
         };
+        /** InstallmentRead */
+        InstallmentRead: {
+            /** Format: date */
+            dueDate: string;
+            feesDue: string;
+            feesPaid: string;
+            interestDue: string;
+            interestPaid: string;
+            number: number;
+            outstanding: string;
+            principalDue: string;
+            principalPaid: string;
+        };
         /**
          * InterestMethod
          * @description How a period's interest is computed: rate/periods-per-year, or by days under a day count.
@@ -963,6 +1142,25 @@ export type components = {
          * @enum {string}
          */
         InterestMethod: "periodic" | "daily";
+        /** JournalPage */
+        JournalPage: {
+            items: components["schemas"]["JournalRead"][];
+            nextCursor: string | null;
+        };
+        /** JournalRead */
+        JournalRead: {
+            causedBySeq: number | null;
+            id: number;
+            kind: string;
+            legs: components["schemas"]["LegRead"][];
+            memo: string;
+            /** Format: date-time */
+            postedAt: string;
+            reversesJournalId: number | null;
+            transactionSeq: number | null;
+            /** Format: date */
+            valueDate: string;
+        };
         /** LateFeeIn */
         LateFeeIn: {
             /**
@@ -983,9 +1181,98 @@ export type components = {
              */
             percent?: string | null;
         };
+        /** LedgerCheck */
+        LedgerCheck: {
+            discrepancies: components["schemas"]["Discrepancy"][];
+            generalLedger: components["schemas"]["CurrencyTotals"][];
+            loansChecked: number;
+            ok: boolean;
+            unbalancedJournals: number[];
+        };
+        /** LegRead */
+        LegRead: {
+            account: string;
+            amount: string;
+            currency: string;
+            side: string;
+        };
         /** Live */
         Live: {
             status: string;
+        };
+        /** LoanCreate */
+        LoanCreate: {
+            /**
+             * @description A percentage as a decimal string, e.g. "6.5"
+             * @example 6.5
+             */
+            annualRate?: string | null;
+            /** Format: uuid */
+            borrowerId: string;
+            firstPaymentDate?: string | null;
+            frequency: components["schemas"]["ProductFrequency"];
+            /** @example A */
+            grade: string;
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @example 1264.14
+             */
+            principal: string;
+            /** @example PERSONAL */
+            productCode: string;
+            /** Format: date */
+            startDate: string;
+            termPeriods: number;
+        };
+        /** LoanPage */
+        LoanPage: {
+            items: components["schemas"]["LoanSummary"][];
+            nextCursor: string | null;
+        };
+        /** LoanRead */
+        LoanRead: {
+            loan: components["schemas"]["LoanSummary"];
+            recentTransactions: components["schemas"]["TransactionRead"][];
+            schedule: components["schemas"]["InstallmentRead"][];
+        };
+        /**
+         * LoanStatus
+         * @description approved -> active -> paid_off | charged_off | cancelled; overpaid while a credit balance remains.
+         * @enum {string}
+         */
+        LoanStatus: "approved" | "active" | "paid_off" | "charged_off" | "cancelled" | "overpaid";
+        /** LoanSummary */
+        LoanSummary: {
+            annualRate: string;
+            /** Format: uuid */
+            borrowerId: string;
+            /** Format: date-time */
+            createdAt: string;
+            creditBalance: string;
+            currency: string;
+            disbursedOn: string | null;
+            feesOutstanding: string;
+            /** Format: date */
+            firstPaymentDate: string;
+            frequency: string;
+            grade: string;
+            /** Format: uuid */
+            id: string;
+            interestOutstanding: string;
+            lastValueDate: string | null;
+            /** Format: date */
+            maturityDate: string;
+            nextPayment: components["schemas"]["NextPayment"] | null;
+            principal: string;
+            principalOutstanding: string;
+            productCode: string;
+            recovered: string;
+            /** Format: date */
+            startDate: string;
+            status: components["schemas"]["LoanStatus"];
+            termPeriods: number;
+            totalOutstanding: string;
+            writtenOff: string;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -1003,6 +1290,12 @@ export type components = {
         /** NewPolicyDraft */
         NewPolicyDraft: {
             fromVersion?: number | null;
+        };
+        /** NextPayment */
+        NextPayment: {
+            amount: string;
+            /** Format: date */
+            dueDate: string;
         };
         /**
          * OddDaysInterest
@@ -1055,6 +1348,17 @@ export type components = {
          * @enum {string}
          */
         PaymentComponent: "fees" | "interest" | "principal";
+        /** PayoffRead */
+        PayoffRead: {
+            credit: string;
+            /** Format: date */
+            date: string;
+            fees: string;
+            interest: string;
+            perDiem: string;
+            principal: string;
+            total: string;
+        };
         /** PolicyDocument */
         PolicyDocument: {
             /** @default  */
@@ -1107,6 +1411,13 @@ export type components = {
             retiredAt: string | null;
             status: components["schemas"]["PolicyStatus"];
             version: number;
+        };
+        /** PostingResult */
+        PostingResult: {
+            adjustments: number;
+            loan: components["schemas"]["LoanSummary"];
+            replayed: boolean;
+            transaction: components["schemas"]["TransactionRead"];
         };
         /** PreviewQuoteRequest */
         PreviewQuoteRequest: {
@@ -1378,7 +1689,7 @@ export type components = {
          *         access to its routes adds its scopes here (see docs/SECURITY.md §2).
          * @enum {string}
          */
-        Scope: "audit:read";
+        Scope: "audit:read" | "loans:read" | "loans:write";
         /** SessionRead */
         SessionRead: {
             accessToken: string;
@@ -1449,11 +1760,70 @@ export type components = {
             payments: string;
             principal: string;
         };
+        /** TransactionCreate */
+        TransactionCreate: {
+            /**
+             * @description An amount of money as a decimal string, e.g. "1264.14"
+             * @default 0
+             * @example 1264.14
+             */
+            amount?: string;
+            kind: components["schemas"]["TransactionKind"];
+            /** @default  */
+            reason?: string;
+            reversesSeq?: number | null;
+            /** Format: date */
+            valueDate: string;
+        };
+        /**
+         * TransactionKind
+         * @description What ``POST /api/loans/{id}/transactions`` posts (a disbursement has its own route).
+         * @enum {string}
+         */
+        TransactionKind: "payment" | "payment_reversal" | "fee_charge" | "fee_waiver" | "interest_waiver" | "write_off" | "recovery" | "refund" | "cancellation";
+        /** TransactionPage */
+        TransactionPage: {
+            items: components["schemas"]["TransactionRead"][];
+            nextCursor: string | null;
+        };
+        /** TransactionRead */
+        TransactionRead: {
+            amount: string;
+            /** Format: date-time */
+            bookedAt: string;
+            channel: components["schemas"]["Channel"];
+            excess: string;
+            fees: string;
+            interest: string;
+            kind: string;
+            principal: string;
+            reason: string;
+            reversesSeq: number | null;
+            seq: number;
+            /** Format: date */
+            valueDate: string;
+        };
         /** Transition */
         Transition: {
             after: components["schemas"]["Decision"];
             before: components["schemas"]["Decision"] | null;
             count: number;
+        };
+        /** TrialBalance */
+        TrialBalance: {
+            asOf: string | null;
+            rows: components["schemas"]["TrialBalanceRow"][];
+            totals: components["schemas"]["CurrencyTotals"][];
+        };
+        /** TrialBalanceRow */
+        TrialBalanceRow: {
+            balance: string;
+            code: string;
+            credits: string;
+            currency: string;
+            debits: string;
+            kind: string;
+            name: string;
         };
         /**
          * Unit
@@ -1847,6 +2217,144 @@ export interface operations {
             };
             /** @description The request conflicts with data already stored */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApiAdminLedgerCheckCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerCheck"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApiAdminLedgerTrialBalanceTrialBalance: {
+        parameters: {
+            query?: {
+                /** @description Journals up to this date */
+                asOf?: string | null;
+                format?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON or CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrialBalance"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3521,19 +4029,69 @@ export interface operations {
                     "application/json": components["schemas"]["QuoteResponse"];
                 };
             };
-            /** @description Bad request syntax or unsupported method */
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                        status_code: number;
-                    };
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request conflicts with data already stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not in the media type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4017,6 +4575,705 @@ export interface operations {
             };
         };
     };
+    ApiLoansListLoans: {
+        parameters: {
+            query?: {
+                borrowerId?: string | null;
+                /** @description The `nextCursor` of the previous page; omit for the first page */
+                cursor?: string | null;
+                format?: string | null;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+                productCode?: string | null;
+                status?: components["schemas"]["LoanStatus"] | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON or CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanPage"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApiLoansBook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key per intended request (a UUID); a retry with the same key gets the first response, for at least 24 hours */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoanCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanRead"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request conflicts with data already stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not in the media type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdGetLoan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoanRead"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing at this address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdDisbursementDisburse: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key per intended request (a UUID); a retry with the same key gets the first response, for at least 24 hours */
+                "Idempotency-Key": string;
+            };
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisbursementCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostingResult"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing at this address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request conflicts with data already stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not in the media type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdJournalJournal: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page; omit for the first page */
+                cursor?: string | null;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalPage"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing at this address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdPayoffPayoff: {
+        parameters: {
+            query?: {
+                /** @description Default: today */
+                date?: string | null;
+            };
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PayoffRead"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing at this address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdTransactionsListTransactions: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page; omit for the first page */
+                cursor?: string | null;
+                /** @description Page size, 1 to 200 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionPage"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing at this address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApiLoansLoanIdTransactionsPostTransaction: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A unique key per intended request (a UUID); a retry with the same key gets the first response, for at least 24 hours */
+                "Idempotency-Key": string;
+            };
+            path: {
+                loan_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransactionCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostingResult"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing at this address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request conflicts with data already stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not in the media type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     ApiProductsListProducts: {
         parameters: {
             query?: never;
@@ -4087,19 +5344,42 @@ export interface operations {
                     "application/json": components["schemas"]["PublicProduct"];
                 };
             };
-            /** @description Bad request syntax or unsupported method */
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                        status_code: number;
-                    };
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing at this address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };
@@ -4177,19 +5457,51 @@ export interface operations {
                     "application/json": components["schemas"]["QuoteResponse"];
                 };
             };
-            /** @description Bad request syntax or unsupported method */
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        detail: string;
-                        extra?: null | {
-                            [key: string]: unknown;
-                        } | unknown[];
-                        status_code: number;
-                    };
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request conflicts with data already stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not in the media type this route takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
         };

@@ -1,0 +1,130 @@
+"""Idempotency keys: a money-moving request carries an ``Idempotency-Key``; the first request with a key
+does the work, and its response is stored in the *same transaction* as the work, so the key is taken
+exactly when the work commits. A retry gets the stored response (status and body); the same key with a
+different request is refused (422); a request arriving while the first still runs is refused (409 with
+Retry-After), detected exactly by a transaction-scoped advisory lock on (scope, key). docs/IDEMPOTENCY.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Final
+
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loan_engine.db.transactions import require_transaction
+from loan_engine.errors import ConflictError, LoanEngineError
+from loan_engine.idempotency.models import IdempotencyKey
+
+__all__ = [
+    "RETENTION",
+    "IdempotencyKeyReusedError",
+    "RequestInFlightError",
+    "RequestKey",
+    "StoredResponse",
+    "claim",
+    "fingerprint",
+    "purge",
+    "remember",
+]
+
+RETENTION: Final = timedelta(hours=48)  # at least 24 h is promised; purge keeps two days
+RETRY_AFTER_S: Final = 1
+
+
+class RequestInFlightError(ConflictError):
+    """A request with this key is still being processed."""
+
+    type, title = "idempotency-request-in-flight", "A request with this Idempotency-Key is in progress"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "A request with this Idempotency-Key is still being processed; retry after it completes",
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+
+class IdempotencyKeyReusedError(LoanEngineError):
+    """The key was used before for a different request."""
+
+    status, type, title = 422, "idempotency-key-reused", "Idempotency-Key reused for a different request"
+
+
+@dataclass(frozen=True, slots=True)
+class RequestKey:
+    """A request's key, scoped to its caller (``user:<id>`` or ``client:<id>``), and what identifies the
+    request itself."""
+
+    scope: str
+    key: str
+    method: str
+    path: str
+    fingerprint: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    status: int
+    body: bytes
+
+
+def fingerprint(method: str, path: str, body: bytes) -> bytes:
+    """SHA-256 of the method, the path and the request as decoded (canonical JSON of the DTO), so key
+    order or whitespace in the client's JSON does not make a retry look like a different request."""
+    digest = hashlib.sha256()
+    for part in (method.encode(), path.encode(), body):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.digest()
+
+
+_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtextextended(:scope || chr(31) || :key, 0))")
+
+
+async def claim(session: AsyncSession, request: RequestKey) -> StoredResponse | None:
+    """Take ``key`` for this transaction: the stored response when the key was used before for this
+    request, ``None`` when the caller should do the work (and ``remember`` its response). Raises
+    ``RequestInFlightError`` while another transaction holds the key, ``IdempotencyKeyReusedError``
+    when it was used for a different request."""
+    require_transaction(session)
+    if not (await session.execute(_LOCK, {"scope": request.scope, "key": request.key})).scalar_one():
+        raise RequestInFlightError
+    row = (
+        await session.execute(
+            select(IdempotencyKey.fingerprint, IdempotencyKey.response_status, IdempotencyKey.response_body).where(
+                IdempotencyKey.scope == request.scope, IdempotencyKey.key == request.key
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    if row.fingerprint != request.fingerprint:
+        msg = "This Idempotency-Key was used for a different request; use a new key for a new request"
+        raise IdempotencyKeyReusedError(msg)
+    return StoredResponse(row.response_status, row.response_body)
+
+
+async def remember(session: AsyncSession, request: RequestKey, response: StoredResponse) -> None:
+    """Store the response of the request that took its key, in the transaction that did the work."""
+    require_transaction(session)
+    await session.execute(
+        insert(IdempotencyKey).values(
+            scope=request.scope,
+            key=request.key,
+            fingerprint=request.fingerprint,
+            method=request.method,
+            path=request.path[:300],
+            response_status=response.status,
+            response_body=response.body,
+        )
+    )
+
+
+async def purge(session: AsyncSession) -> int:
+    """Delete keys older than ``RETENTION`` (a job or the CLI runs it); returns how many."""
+    require_transaction(session)
+    result = await session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < func.now() - RETENTION))
+    return int(result.rowcount)  # type: ignore[attr-defined]

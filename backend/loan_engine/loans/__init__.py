@@ -1,0 +1,1 @@
+"""Booked loans and their servicing: disbursement, transactions, replay, payoff (docs/SERVICING.md)."""

@@ -1,0 +1,238 @@
+"""/api/loans: booking, disbursement, transactions, reads, the payoff quote.
+
+Staff (admins, underwriters) see and service every loan (channel ``staff``); a borrower sees only their
+own loans (another's is a 404) and may post payments to them (channel ``web``); an API client with
+``loans:write`` books, disburses and posts payments, reversals and recoveries (channel ``api``), and
+with ``loans:read`` reads. Every POST needs an ``Idempotency-Key`` header (docs/IDEMPOTENCY.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, TypeVar
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency, Provide
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loan_engine.api.request import AnyRequest, request_meta
+from loan_engine.api.types import DEFAULT_LIMIT, Cursor, Limit
+from loan_engine.audit.service import Party
+from loan_engine.auth.guards import BEARER, allow
+from loan_engine.auth.principal import ClientPrincipal, Role, Scope, UserPrincipal
+from loan_engine.errors import PermissionDeniedError
+from loan_engine.finance.replay import LoanStatus
+from loan_engine.idempotency.service import RequestKey, fingerprint
+from loan_engine.ledger.schemas import JournalPage
+from loan_engine.loans.schemas import (
+    Channel,
+    DisbursementCreate,
+    LoanCreate,
+    LoanPage,
+    LoanRead,
+    PayoffRead,
+    PostingResult,
+    TransactionCreate,
+    TransactionPage,
+)
+from loan_engine.loans.service import Caller, LoanService, Outcome, loans_csv
+
+CSV = "text/csv"
+STAFF = {Role.ADMIN, Role.UNDERWRITER}
+EVERYONE = {Role.ADMIN, Role.UNDERWRITER, Role.BORROWER}
+T = TypeVar("T")
+IdempotencyKey = Annotated[
+    str,
+    HeaderParameter(
+        name="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="A unique key per intended request (a UUID); a retry with the same key gets the first "
+        "response, for at least 24 hours",
+    ),
+]
+
+
+async def provide_service(db_session: NamedDependency[AsyncSession]) -> LoanService:
+    return LoanService(db_session)
+
+
+def caller_of(request: AnyRequest) -> Caller:
+    principal = request.scope.get("user")
+    if isinstance(principal, ClientPrincipal):
+        return Caller(Party.client(principal.id), f"client:{principal.id}", Channel.API)
+    if isinstance(principal, UserPrincipal):
+        scope = f"user:{principal.id}"
+        if principal.has_any(frozenset(STAFF)):
+            return Caller(Party.user(principal.id), scope, Channel.STAFF)
+        return Caller(Party.user(principal.id), scope, Channel.WEB, own_only=principal.id)
+    raise PermissionDeniedError  # pragma: no cover - the guard ran first
+
+
+def _key(request: AnyRequest, caller: Caller, key: str, data: msgspec.Struct | None) -> RequestKey:
+    body = b"" if data is None else msgspec.json.encode(data)
+    path = request.url.path
+    return RequestKey(caller.scope, key, request.method, path, fingerprint(request.method, path, body))
+
+
+def _respond(outcome: Outcome[T]) -> Response[T]:
+    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+    return Response(outcome.body, status_code=outcome.status, headers=headers)
+
+
+def _wants_csv(request: AnyRequest, format_: str | None) -> bool:
+    if format_ is not None:
+        return format_ == "csv"
+    accept = request.headers.get("accept", "")
+    return CSV in accept and "application/json" not in accept
+
+
+class LoansController(Controller):
+    path = "/api/loans"
+    tags = ["loans"]
+    security = BEARER
+    dependencies = {"loans": Provide(provide_service)}
+
+    @post(
+        "/",
+        status_code=201,
+        guards=[allow(roles=STAFF, scopes={Scope.LOANS_WRITE})],
+        summary="Book a loan on a published product version (the schedule is the quote's, cent for cent)",
+    )
+    async def book(
+        self,
+        request: AnyRequest,
+        loans: NamedDependency[LoanService],
+        data: JSONBody[LoanCreate],
+        idempotency_key: IdempotencyKey,
+    ) -> Response[LoanRead]:
+        caller = caller_of(request)
+        key = _key(request, caller, idempotency_key, data)
+        return _respond(await loans.book(caller, data, key, request_meta(request)))
+
+    @get(
+        "/",
+        guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})],
+        summary="Loans, newest first (a borrower sees their own); filters; CSV with Accept: text/csv or ?format=csv",
+        responses={200: ResponseSpec(data_container=LoanPage, description="JSON or CSV", generate_examples=False)},
+    )
+    async def list_loans(  # noqa: PLR0917 - the list's filters
+        self,
+        request: AnyRequest,
+        loans: NamedDependency[LoanService],
+        status: Annotated[LoanStatus | None, QueryParameter()] = None,
+        borrower_id: Annotated[uuid.UUID | None, QueryParameter(name="borrowerId")] = None,
+        product_code: Annotated[str | None, QueryParameter(name="productCode", max_length=32)] = None,
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+        format_: Annotated[str | None, QueryParameter(name="format", pattern="^(json|csv)$")] = None,
+    ) -> LoanPage | Response[str]:
+        page = await loans.page(
+            caller_of(request),
+            status=status,
+            borrower_id=borrower_id,
+            product_code=product_code,
+            cursor=cursor,
+            limit=limit,
+        )
+        if _wants_csv(request, format_):
+            headers = {"X-Next-Cursor": page.next_cursor} if page.next_cursor else {}
+            return Response(loans_csv(page.items), media_type=CSV, headers=headers)
+        return page
+
+    @get(
+        "/{loan_id:uuid}",
+        guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})],
+        summary="A loan: summary, schedule with what was paid against each installment, last 20 transactions",
+    )
+    async def get_loan(
+        self, request: AnyRequest, loans: NamedDependency[LoanService], loan_id: FromPath[uuid.UUID]
+    ) -> LoanRead:
+        return await loans.get(caller_of(request), loan_id)
+
+    @post(
+        "/{loan_id:uuid}/disbursement",
+        status_code=201,
+        guards=[allow(roles=STAFF, scopes={Scope.LOANS_WRITE})],
+        summary="Disburse the loan in full (net proceeds) on its start date; the loan becomes active",
+    )
+    async def disburse(
+        self,
+        request: AnyRequest,
+        loans: NamedDependency[LoanService],
+        loan_id: FromPath[uuid.UUID],
+        data: JSONBody[DisbursementCreate],
+        idempotency_key: IdempotencyKey,
+    ) -> Response[PostingResult]:
+        caller = caller_of(request)
+        key = _key(request, caller, idempotency_key, data)
+        return _respond(await loans.disburse(caller, loan_id, data, key, request_meta(request)))
+
+    @post(
+        "/{loan_id:uuid}/transactions",
+        status_code=201,
+        guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_WRITE})],
+        summary="Post a transaction (payment, reversal, fee, waiver, write-off, recovery, refund) with its journal",
+    )
+    async def post_transaction(
+        self,
+        request: AnyRequest,
+        loans: NamedDependency[LoanService],
+        loan_id: FromPath[uuid.UUID],
+        data: JSONBody[TransactionCreate],
+        idempotency_key: IdempotencyKey,
+    ) -> Response[PostingResult]:
+        caller = caller_of(request)
+        key = _key(request, caller, idempotency_key, data)
+        return _respond(await loans.post_transaction(caller, loan_id, data, key, request_meta(request)))
+
+    @get(
+        "/{loan_id:uuid}/transactions",
+        guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})],
+        summary="A loan's transactions, newest first",
+    )
+    async def list_transactions(
+        self,
+        request: AnyRequest,
+        loans: NamedDependency[LoanService],
+        loan_id: FromPath[uuid.UUID],
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> TransactionPage:
+        return await loans.transactions(caller_of(request), loan_id, cursor, limit)
+
+    @get(
+        "/{loan_id:uuid}/journal",
+        guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})],
+        summary="A loan's journal entries with their legs, oldest first",
+    )
+    async def journal(
+        self,
+        request: AnyRequest,
+        loans: NamedDependency[LoanService],
+        loan_id: FromPath[uuid.UUID],
+        cursor: Cursor = None,
+        limit: Limit = DEFAULT_LIMIT,
+    ) -> JournalPage:
+        return await loans.journal(caller_of(request), loan_id, cursor, limit)
+
+    @get(
+        "/{loan_id:uuid}/payoff",
+        guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})],
+        summary="The payoff amount good through a date, its parts and the per-diem",
+    )
+    async def payoff(
+        self,
+        request: AnyRequest,
+        loans: NamedDependency[LoanService],
+        loan_id: FromPath[uuid.UUID],
+        on: Annotated[date | None, QueryParameter(name="date", description="Default: today")] = None,
+    ) -> PayoffRead:
+        return await loans.payoff(caller_of(request), loan_id, on)
+
+
+__all__ = ["LoansController"]

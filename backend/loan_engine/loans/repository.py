@@ -1,0 +1,149 @@
+"""Queries of loans: the loan row (locked for a posting), its installments, its transactions, lists."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from loan_engine.loans.models import Loan, LoanInstallment, LoanTransaction
+
+INSTALLMENT_COLUMNS = (
+    "number",
+    "due_date",
+    "principal_due",
+    "interest_due",
+    "fees_due",
+    "principal_paid",
+    "interest_paid",
+    "fees_paid",
+)
+
+
+async def add_loan(session: AsyncSession, loan: Loan) -> None:
+    session.add(loan)
+    await session.flush()
+
+
+async def loan(session: AsyncSession, loan_id: uuid.UUID, *, for_update: bool = False) -> Loan | None:
+    query = select(Loan).where(Loan.id == loan_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.scalars(query.execution_options(populate_existing=True))).first()
+
+
+async def installments(session: AsyncSession, loan_id: uuid.UUID) -> Sequence[Any]:
+    columns = [getattr(LoanInstallment, name) for name in INSTALLMENT_COLUMNS]
+    result = await session.execute(
+        select(*columns, LoanInstallment.outstanding)
+        .where(LoanInstallment.loan_id == loan_id)
+        .order_by(LoanInstallment.number)
+    )
+    return result.all()
+
+
+async def insert_installments(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(LoanInstallment), rows)
+
+
+async def update_installments(session: AsyncSession, loan_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+    """Rewrite the changed installments (one executemany)."""
+    if not rows:
+        return
+    table = cast(Table, LoanInstallment.__table__)
+    statement = (
+        update(table)
+        .where(table.c.loan_id == bindparam("b_loan"), table.c.number == bindparam("b_number"))
+        .values({name: bindparam(f"v_{name}") for name in INSTALLMENT_COLUMNS if name != "number"})
+    )
+    params = [
+        {"b_loan": loan_id, "b_number": row["number"], **{f"v_{k}": v for k, v in row.items() if k != "number"}}
+        for row in rows
+    ]
+    await (await session.connection()).execute(statement, params)
+
+
+async def delete_installments_after(session: AsyncSession, loan_id: uuid.UUID, last: int) -> None:
+    await session.execute(
+        delete(LoanInstallment).where(LoanInstallment.loan_id == loan_id, LoanInstallment.number > last)
+    )
+
+
+async def insert_transaction(session: AsyncSession, values: dict[str, Any]) -> datetime:
+    result = await session.execute(insert(LoanTransaction).values(**values).returning(LoanTransaction.booked_at))
+    booked: datetime = result.scalar_one()
+    return booked
+
+
+async def events_from(session: AsyncSession, loan_id: uuid.UUID, on: date) -> Sequence[Any]:
+    """The loan's transactions with a value date on or after ``on`` (whether a new one comes last)."""
+    result = await session.execute(
+        select(
+            LoanTransaction.kind,
+            LoanTransaction.value_date,
+            LoanTransaction.amount,
+            LoanTransaction.seq,
+            LoanTransaction.reverses_seq,
+        ).where(LoanTransaction.loan_id == loan_id, LoanTransaction.value_date >= on)
+    )
+    return result.all()
+
+
+async def history(session: AsyncSession, loan_id: uuid.UUID) -> Sequence[Any]:
+    result = await session.execute(
+        select(
+            LoanTransaction.kind,
+            LoanTransaction.value_date,
+            LoanTransaction.amount,
+            LoanTransaction.seq,
+            LoanTransaction.reverses_seq,
+        )
+        .where(LoanTransaction.loan_id == loan_id)
+        .order_by(LoanTransaction.seq)
+    )
+    return result.all()
+
+
+async def transaction(session: AsyncSession, loan_id: uuid.UUID, seq: int) -> LoanTransaction | None:
+    return await session.get(LoanTransaction, (loan_id, seq))
+
+
+async def transactions(
+    session: AsyncSession, loan_id: uuid.UUID, *, before_seq: int | None, limit: int
+) -> Sequence[LoanTransaction]:
+    """Newest first, keyset on seq."""
+    query = select(LoanTransaction).where(LoanTransaction.loan_id == loan_id)
+    if before_seq is not None:
+        query = query.where(LoanTransaction.seq < before_seq)
+    return (await session.scalars(query.order_by(LoanTransaction.seq.desc()).limit(limit))).all()
+
+
+async def update_loan(session: AsyncSession, loan_id: uuid.UUID, values: dict[str, Any]) -> None:
+    await session.execute(update(Loan).where(Loan.id == loan_id).values(**values))
+
+
+async def loans_page(
+    session: AsyncSession,
+    *,
+    borrower_id: uuid.UUID | None,
+    status: str | None,
+    product_code: str | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[Loan]:
+    """Newest first, keyset on (created_at, id)."""
+    query = select(Loan)
+    if borrower_id is not None:
+        query = query.where(Loan.borrower_id == borrower_id)
+    if status is not None:
+        query = query.where(Loan.status == status)
+    if product_code is not None:
+        query = query.where(Loan.product_code == product_code)
+    if after is not None:
+        query = query.where(tuple_(Loan.created_at, Loan.id) < after)
+    return (await session.scalars(query.order_by(Loan.created_at.desc(), Loan.id.desc()).limit(limit))).all()
