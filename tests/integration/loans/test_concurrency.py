@@ -74,10 +74,11 @@ async def test_200_concurrent_payments_over_20_loans_with_timeouts_and_retries(
     rng.shuffle(plan)
     timeouts = 0
     conflicts = 0
+    dropped = 0
     gate = asyncio.Semaphore(16)  # clients at once (the server's pool holds 10 connections)
 
     async def pay(http: httpx.AsyncClient, loan_id: str, auth: dict[str, str], key: str) -> Response:
-        nonlocal timeouts, conflicts
+        nonlocal timeouts, conflicts, dropped
         body = {"kind": "payment", "amount": str(AMOUNT), "valueDate": today().isoformat(), "reason": ""}
         attempt = 0
         while True:
@@ -96,6 +97,9 @@ async def test_200_concurrent_payments_over_20_loans_with_timeouts_and_retries(
                     )
                 except httpx.TimeoutException:
                     timeouts += 1
+                    continue
+                except httpx.TransportError:  # a dropped connection (say, a kept-alive one the server closed)
+                    dropped += 1
                     continue
             if response.status_code == 409:
                 conflicts += 1
@@ -122,7 +126,7 @@ async def test_200_concurrent_payments_over_20_loans_with_timeouts_and_retries(
     assert check["ok"] is True, check
     assert check["loansChecked"] == LOANS
     assert timeouts > 0  # the retries after timeouts did happen
-    print(f"timeouts={timeouts} conflicts(409)={conflicts}")
+    print(f"timeouts={timeouts} dropped={dropped} conflicts(409)={conflicts}")
 
 
 async def test_a_connection_killed_between_payment_row_and_journal_leaves_nothing(
