@@ -58,7 +58,7 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     ("POST", "/auth/login"): Public(422, json={}),
     ("POST", "/auth/refresh"): Public(401),  # no refresh cookie: nothing to refresh, whoever you are
     ("POST", "/auth/logout"): Public(204),
-    ("POST", "/auth/token"): Public(400, form={"grant_type": "client_credentials"}),
+    ("POST", "/auth/token"): Public(401, form={"grant_type": "client_credentials"}),  # no client auth: invalid_client
     ("GET", "/auth/me"): Guarded(PEOPLE, 200),
     ("POST", "/auth/password"): Guarded(
         PEOPLE, 422, json={"currentPassword": "not-the-password", "newPassword": "violet-harbor-compass-27"}
