@@ -15,6 +15,8 @@ documented the same way without repeating itself:
 | 429 | it says so in `opt["problems"]` (the throttled routes) |
 | 503 | it uses the database, directly or through its guards (`errors.DatabaseUnavailableError`) |
 
+A route with `opt=OFFERS_CSV` (`api/csv.py`) also documents `text/csv` on its success response.
+
 405 (with `Allow`) and 500 can happen on any path and are described once, in the document's description.
 """
 
@@ -39,6 +41,7 @@ from litestar.openapi.spec import (
 )
 from litestar.routes import HTTPRoute
 
+from loan_engine.api.csv import CSV
 from loan_engine.api.types import ApiStruct
 from loan_engine.errors import PROBLEM_JSON
 
@@ -56,6 +59,7 @@ _MEANINGS = {
     429: "Too many attempts; wait for `Retry-After` seconds",
     503: "The database is unavailable; nothing was changed, retry after `Retry-After` seconds",
 }
+_CSV_SCHEMA = Schema(type=OpenAPIType.STRING, description="CSV with a header row (RFC 4180)")
 _RETRY_AFTER: dict[str, OpenAPIHeader | Reference] = {
     "Retry-After": OpenAPIHeader(
         schema=Schema(type=OpenAPIType.INTEGER, minimum=1), description="Seconds to wait before trying again"
@@ -117,6 +121,8 @@ def document_problems(app: Litestar) -> None:
                         headers=_RETRY_AFTER if status in (429, 503) else None,
                     )
                 for code, response in operation.responses.items():
+                    if handler.opt.get("csv") and code in ("200", "201") and isinstance(response, OpenAPIResponse):
+                        response.content = {**(response.content or {}), CSV: OpenAPIMediaType(schema=_CSV_SCHEMA)}
                     if code in ("204", "304") and isinstance(response, OpenAPIResponse):
                         response.content = None  # no body, so no media type either
 

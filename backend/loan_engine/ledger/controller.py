@@ -11,20 +11,12 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loan_engine.api.csv import CSV, OFFERS_CSV, FormatParameter, wants_csv
 from loan_engine.api.request import AnyRequest
 from loan_engine.auth.guards import BEARER, allow
 from loan_engine.auth.principal import Role
 from loan_engine.ledger import service
 from loan_engine.ledger.schemas import LedgerCheck, TrialBalance
-
-CSV = "text/csv"
-
-
-def wants_csv(request: AnyRequest, format_: str | None) -> bool:
-    if format_ is not None:
-        return format_ == "csv"
-    accept = request.headers.get("accept", "")
-    return CSV in accept and "application/json" not in accept
 
 
 class AdminLedgerController(Controller):
@@ -45,13 +37,14 @@ class AdminLedgerController(Controller):
         "/trial-balance",
         summary="Trial balance per account and currency (CSV with Accept: text/csv or ?format=csv)",
         responses={200: ResponseSpec(data_container=TrialBalance, description="JSON or CSV", generate_examples=False)},
+        opt=OFFERS_CSV,
     )
     async def trial_balance(
         self,
         request: AnyRequest,
         db_session: NamedDependency[AsyncSession],
         as_of: Annotated[date | None, QueryParameter(name="asOf", description="Journals up to this date")] = None,
-        format_: Annotated[str | None, QueryParameter(name="format", pattern="^(json|csv)$")] = None,
+        format_: FormatParameter = None,
     ) -> TrialBalance | Response[str]:
         balance = await service.trial_balance(db_session, as_of)
         if wants_csv(request, format_):

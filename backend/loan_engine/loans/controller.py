@@ -19,6 +19,7 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loan_engine.api.csv import CSV, OFFERS_CSV, FormatParameter, wants_csv
 from loan_engine.api.request import AnyRequest, request_meta
 from loan_engine.api.types import DEFAULT_LIMIT, Cursor, Limit
 from loan_engine.audit.service import Party
@@ -41,7 +42,6 @@ from loan_engine.loans.schemas import (
 )
 from loan_engine.loans.service import Caller, LoanService, Outcome, loans_csv
 
-CSV = "text/csv"
 STAFF = {Role.ADMIN, Role.UNDERWRITER}
 EVERYONE = {Role.ADMIN, Role.UNDERWRITER, Role.BORROWER}
 T = TypeVar("T")
@@ -84,13 +84,6 @@ def _respond(outcome: Outcome[T]) -> Response[T]:
     return Response(outcome.body, status_code=outcome.status, headers=headers)
 
 
-def _wants_csv(request: AnyRequest, format_: str | None) -> bool:
-    if format_ is not None:
-        return format_ == "csv"
-    accept = request.headers.get("accept", "")
-    return CSV in accept and "application/json" not in accept
-
-
 class LoansController(Controller):
     path = "/api/loans"
     tags = ["loans"]
@@ -102,6 +95,7 @@ class LoansController(Controller):
         status_code=201,
         guards=[allow(roles=STAFF, scopes={Scope.LOANS_WRITE})],
         summary="Book a loan on a published product version (the schedule is the quote's, cent for cent)",
+        opt={"problems": (404,)},  # the product (or its version) is not on offer
     )
     async def book(
         self,
@@ -119,6 +113,7 @@ class LoansController(Controller):
         guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})],
         summary="Loans, newest first (a borrower sees their own); filters; CSV with Accept: text/csv or ?format=csv",
         responses={200: ResponseSpec(data_container=LoanPage, description="JSON or CSV", generate_examples=False)},
+        opt=OFFERS_CSV,
     )
     async def list_loans(  # noqa: PLR0917 - the list's filters
         self,
@@ -129,7 +124,7 @@ class LoansController(Controller):
         product_code: Annotated[str | None, QueryParameter(name="productCode", max_length=32)] = None,
         cursor: Cursor = None,
         limit: Limit = DEFAULT_LIMIT,
-        format_: Annotated[str | None, QueryParameter(name="format", pattern="^(json|csv)$")] = None,
+        format_: FormatParameter = None,
     ) -> LoanPage | Response[str]:
         page = await loans.page(
             caller_of(request),
@@ -139,7 +134,7 @@ class LoansController(Controller):
             cursor=cursor,
             limit=limit,
         )
-        if _wants_csv(request, format_):
+        if wants_csv(request, format_):
             headers = {"X-Next-Cursor": page.next_cursor} if page.next_cursor else {}
             return Response(loans_csv(page.items), media_type=CSV, headers=headers)
         return page

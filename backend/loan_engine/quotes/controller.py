@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Final
+from typing import Final
 
-from litestar import Controller, Request, Response, post
-from litestar.datastructures import State
+from litestar import Controller, Response, post
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loan_engine.api.csv import CSV, OFFERS_CSV, wants_csv
+from loan_engine.api.request import AnyRequest
 from loan_engine.auth.guards import allow
 from loan_engine.auth.principal import Role
 from loan_engine.finance.apr import MAX_FLOWS, MAX_TERM_EVALUATIONS
@@ -28,9 +29,6 @@ from loan_engine.quotes.schemas import (
     QuoteRequest,
     QuoteResponse,
 )
-
-CSV = "text/csv"
-AnyRequest = Request[Any, Any, State]
 
 # Above these estimates (service.quote_work, service.apr_work) the math runs in a worker thread. A quote of
 # 480 steps (a 40-year monthly level-payment loan) computes in about a millisecond; an APR's cost grows with
@@ -55,12 +53,6 @@ APR_BOUNDS = (
 )
 
 
-def _wants_csv(request: AnyRequest) -> bool:
-    # The raw ASGI headers: building request.headers would cost more than the check (this is the hot route).
-    accept = next((value for name, value in request.scope["headers"] if name == b"accept"), b"")
-    return b"text/csv" in accept and b"application/json" not in accept
-
-
 class QuotesController(Controller):
     path = "/api"
     tags = ["quotes"]
@@ -76,11 +68,12 @@ class QuotesController(Controller):
                 data_container=QuoteResponse, description="The quote (JSON, or CSV)", generate_examples=False
             )
         },
+        opt=OFFERS_CSV,
     )
     async def create_quote(self, request: AnyRequest, data: JSONBody[QuoteRequest]) -> QuoteResponse | Response[str]:
         today = datetime.now(UTC).date()
         work = service.quote_work(data)
-        if _wants_csv(request):
+        if wants_csv(request):
             csv = await run_math(work, QUOTE_INLINE_WORK, service.quote_csv, data, today)
             return Response(csv, media_type=CSV)
         return await run_math(work, QUOTE_INLINE_WORK, service.quote, data, today)
@@ -103,6 +96,7 @@ class QuotesController(Controller):
                 data_container=QuoteResponse, description="The quote (JSON, or CSV)", generate_examples=False
             )
         },
+        opt={**OFFERS_CSV, "problems": (404,)},  # 404: the product is not on offer
     )
     async def create_product_quote(
         self, request: AnyRequest, db_session: NamedDependency[AsyncSession], data: JSONBody[ProductQuoteRequest]
@@ -118,7 +112,7 @@ class QuotesController(Controller):
         )
         terms = await ProductCatalog(db_session).loan_terms(loan)
         work = service.terms_work(terms)
-        if _wants_csv(request):
+        if wants_csv(request):
             csv = await run_math(work, QUOTE_INLINE_WORK, service.quote_terms_csv, terms)
             return Response(csv, media_type=CSV)
         return await run_math(work, QUOTE_INLINE_WORK, service.quote_terms, terms)

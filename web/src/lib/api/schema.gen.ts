@@ -2318,6 +2318,7 @@ export interface operations {
             query?: {
                 /** @description Journals up to this date */
                 asOf?: string | null;
+                /** @description `csv` for CSV, overriding Accept */
                 format?: string | null;
             };
             header?: never;
@@ -2333,6 +2334,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TrialBalance"];
+                    "text/csv": string;
                 };
             };
             /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
@@ -4581,6 +4583,7 @@ export interface operations {
                 borrowerId?: string | null;
                 /** @description The `nextCursor` of the previous page; omit for the first page */
                 cursor?: string | null;
+                /** @description `csv` for CSV, overriding Accept */
                 format?: string | null;
                 /** @description Page size, 1 to 200 */
                 limit?: number;
@@ -4600,6 +4603,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LoanPage"];
+                    "text/csv": string;
                 };
             };
             /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
@@ -4696,6 +4700,15 @@ export interface operations {
             };
             /** @description The caller is not allowed to do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing at this address */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5404,6 +5417,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QuoteResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
@@ -5455,10 +5469,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QuoteResponse"];
+                    "text/csv": string;
                 };
             };
             /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing at this address */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,7 +4,13 @@ import type { Quote, QuoteRequest } from "./types";
 /** Price a loan: payment, full schedule, totals and the Truth-in-Lending disclosure. */
 export async function fetchQuote(body: QuoteRequest, signal?: AbortSignal): Promise<Quote> {
   performance.mark("quote:request");
-  return unwrap(await api.POST("/api/quotes", { body, signal }));
+  // The route also answers CSV, but only when asked (fetchQuoteCsv); this call asks for JSON.
+  const result = await api.POST("/api/quotes", {
+    body,
+    signal,
+    headers: { Accept: "application/json" },
+  });
+  return unwrap(result) as Quote;
 }
 
 /** The same quote's schedule as CSV (the API renders it from the same inputs). */
