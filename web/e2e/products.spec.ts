@@ -1,5 +1,5 @@
 import { signInAsAdmin } from "./admin";
-import { expect, test } from "./fixtures";
+import { expect, expectAccessible, saveScreenshot, test } from "./fixtures";
 
 test("the public catalog shows the seeded personal loan with its example and a calculator link", async ({
   page,
@@ -11,6 +11,8 @@ test("the public catalog shows the seeded personal loan with its example and a c
   await expect(page.getByTestId("example-PERSONAL")).toContainText(
     "borrowing $15,000.00 over 36 monthly payments at 27.99%",
   );
+  await expectAccessible(page, "products");
+  await saveScreenshot(page, "products-desktop", true);
   await card.getByRole("link", { name: "Price it in the calculator" }).click();
   await expect(page).toHaveURL(/amount=15000&rate=27.99&term=36/);
 });
@@ -43,6 +45,8 @@ test("an admin creates a product, fixes what stops it from publishing, previews 
   await page.getByRole("button", { name: "Save draft" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Draft saved." })).toBeVisible();
   await expect(page.getByText("Is above the maximum (25000).")).toBeVisible();
+  await expectAccessible(page, "product editor");
+  await saveScreenshot(page, "product-editor-desktop", true);
   await page.getByRole("button", { name: "Publish…" }).click();
   await page.getByRole("button", { name: "Confirm publish" }).click();
   await expect(

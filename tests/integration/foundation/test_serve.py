@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 from loan_engine.db.embedded import free_port
+from tests.conftest import truncate_all
 
 
 def _get(url: str) -> tuple[int, dict[str, object]]:
@@ -50,6 +52,9 @@ def test_serve_starts_embedded_postgres_and_stops_cleanly_on_sigterm(scratch_dir
         _wait_ready(f"http://127.0.0.1:{port}/health/ready", process)
         status, body = _get(f"http://127.0.0.1:{port}/health/ready")
         assert (status, body["migrations"]) == (200, "ok")
+        # development: the shipped personal loan was seeded, published, before the server started
+        status, product = _get(f"http://127.0.0.1:{port}/api/products/PERSONAL")
+        assert (status, product["version"]) == (200, 1)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=10) == 0
     finally:
@@ -58,3 +63,23 @@ def test_serve_starts_embedded_postgres_and_stops_cleanly_on_sigterm(scratch_dir
     # the embedded database was stopped with the app, and its data stays for the next run
     assert not (data_dir / "postgres" / "pgdata" / "postmaster.pid").exists()
     assert (data_dir / "postgres" / "pgdata" / "PG_VERSION").exists()
+
+
+def test_serve_outside_development_seeds_nothing(database_url: str) -> None:
+    asyncio.run(truncate_all(database_url))  # whatever an earlier test left, the check starts from nothing
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "ENVIRONMENT": "test", "LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "loan_engine.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        _wait_ready(f"http://127.0.0.1:{port}/health/ready", process)
+        assert _get(f"http://127.0.0.1:{port}/api/products/PERSONAL")[0] == 404
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()

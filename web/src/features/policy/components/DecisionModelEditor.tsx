@@ -16,6 +16,10 @@ export default function DecisionModelEditor({ value, onChange, disabled }: Props
         <DecisionGraph
           value={value as unknown as DecisionGraphType}
           disabled={disabled}
+          // Show the whole graph, not the top-left corner of it.
+          onReactFlowInit={(instance) => {
+            requestAnimationFrame(() => void instance.fitView());
+          }}
           onChange={(graph) => onChange({ ...value, ...(graph as unknown as DecisionModel) })}
         />
       </JdmConfigProvider>

@@ -97,7 +97,7 @@ function TestCaseCard({
         <strong id={`${id}-name`}>{testCase.name}</strong>
         {status && (
           <span
-            className={`badge ${result?.passed ? "status--active" : "field__error"}`}
+            className={`badge ${result?.passed ? "badge--passed" : "badge--failed"}`}
             data-testid={`${id}-status`}
           >
             {status}

@@ -141,7 +141,12 @@ export function SchedulePreview({ definition, currency, delayMs = 400 }: Props) 
               <dd>{formatMoney(data.disclosure.amountFinanced, currency)}</dd>
             </div>
           </dl>
-          <div className="table-wrap preview__rows">
+          <div
+            className="table-wrap preview__rows"
+            tabIndex={0}
+            role="region"
+            aria-label="Preview schedule rows"
+          >
             <table className="admin-table" aria-label="Preview schedule">
               <thead>
                 <tr>
