@@ -9,8 +9,10 @@ adjustment) is their subtraction, which balances when both did.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
@@ -19,6 +21,7 @@ from typing import Final
 __all__ = [
     "DEFAULT_MAPPING",
     "AccountRole",
+    "JournalHeader",
     "Leg",
     "Posting",
     "Side",
@@ -30,6 +33,21 @@ __all__ = [
 ]
 
 ZERO: Final = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class JournalHeader:
+    """What a journal says about itself (its legs carry the amounts, all in ``currency``)."""
+
+    loan_id: uuid.UUID | None
+    kind: str
+    value_date: date
+    currency: str
+    transaction_seq: int | None = None
+    caused_by_seq: int | None = None
+    reverses_journal_id: int | None = None
+    reference: str | None = None
+    memo: str = ""
 
 
 class AccountRole(StrEnum):

@@ -12,52 +12,39 @@ from typing import Any
 from sqlalchemy import Row, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loan_engine.ledger.accounts import Leg
+from loan_engine.ledger.accounts import JournalHeader, Leg
 from loan_engine.ledger.models import Journal, JournalLeg, LedgerAccount
 
 
-async def insert_journal(
-    session: AsyncSession,
-    *,
-    loan_id: uuid.UUID | None,
-    kind: str,
-    value_date: date,
-    transaction_seq: int | None,
-    caused_by_seq: int | None,
-    reverses_journal_id: int | None,
-    reference: str | None,
-    memo: str,
-) -> int:
+async def insert_journal(session: AsyncSession, header: JournalHeader) -> int:
     result = await session.execute(
         insert(Journal)
         .values(
-            loan_id=loan_id,
-            kind=kind,
-            value_date=value_date,
-            transaction_seq=transaction_seq,
-            caused_by_seq=caused_by_seq,
-            reverses_journal_id=reverses_journal_id,
-            reference=reference,
-            memo=memo,
+            loan_id=header.loan_id,
+            kind=header.kind,
+            value_date=header.value_date,
+            transaction_seq=header.transaction_seq,
+            caused_by_seq=header.caused_by_seq,
+            reverses_journal_id=header.reverses_journal_id,
+            reference=header.reference,
+            memo=header.memo,
         )
         .returning(Journal.id)
     )
     return int(result.scalar_one())
 
 
-async def insert_legs(
-    session: AsyncSession, journal_id: int, loan_id: uuid.UUID | None, currency: str, legs: Sequence[Leg]
-) -> None:
+async def insert_legs(session: AsyncSession, journal_id: int, header: JournalHeader, legs: Sequence[Leg]) -> None:
     await session.execute(
         insert(JournalLeg),
         [
             {
                 "journal_id": journal_id,
                 "account_code": leg.account,
-                "loan_id": loan_id,
+                "loan_id": header.loan_id,
                 "side": leg.side.value,
                 "amount": leg.amount,
-                "currency": currency,
+                "currency": header.currency,
             }
             for leg in legs
         ],

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from loan_engine.api.types import decode_cursor, encode_cursor
 from loan_engine.db.transactions import require_transaction, transaction
 from loan_engine.ledger import repository
-from loan_engine.ledger.accounts import DEFAULT_MAPPING, AccountRole, Leg, Posting, Side, legs
+from loan_engine.ledger.accounts import DEFAULT_MAPPING, AccountRole, JournalHeader, Leg, Posting, Side, legs
 from loan_engine.ledger.schemas import (
     CurrencyTotals,
     Discrepancy,
@@ -53,71 +53,26 @@ class UnbalancedJournalError(ValueError):
     """A posting whose debits and credits differ, or with fewer than two legs: a programming error."""
 
 
-async def post_journal(
-    session: AsyncSession,
-    loan_id: uuid.UUID | None,
-    kind: str,
-    value_date: date,
-    journal_legs: Sequence[Leg],
-    *,
-    currency: str,
-    transaction_seq: int | None = None,
-    caused_by_seq: int | None = None,
-    reverses_journal_id: int | None = None,
-    reference: str | None = None,
-    memo: str = "",
-) -> int:
+async def post_journal(session: AsyncSession, header: JournalHeader, journal_legs: Sequence[Leg]) -> int:
     """Post a journal with ``journal_legs`` in the caller's transaction; returns its id."""
     require_transaction(session)
     debits = sum((leg.amount for leg in journal_legs if leg.side is Side.DEBIT), ZERO)
     credits = sum((leg.amount for leg in journal_legs if leg.side is Side.CREDIT), ZERO)
     if len(journal_legs) < 2 or debits != credits or any(leg.amount <= 0 for leg in journal_legs):
-        msg = f"unbalanced journal {kind}: debits {debits}, credits {credits}, {len(journal_legs)} legs"
+        msg = f"unbalanced journal {header.kind}: debits {debits}, credits {credits}, {len(journal_legs)} legs"
         raise UnbalancedJournalError(msg)
-    journal_id = await repository.insert_journal(
-        session,
-        loan_id=loan_id,
-        kind=kind,
-        value_date=value_date,
-        transaction_seq=transaction_seq,
-        caused_by_seq=caused_by_seq,
-        reverses_journal_id=reverses_journal_id,
-        reference=reference,
-        memo=memo,
-    )
-    await repository.insert_legs(session, journal_id, loan_id, currency, journal_legs)
+    journal_id = await repository.insert_journal(session, header)
+    await repository.insert_legs(session, journal_id, header, journal_legs)
     return journal_id
 
 
-async def post_posting(  # noqa: PLR0917 - a journal header and its posting
-    session: AsyncSession,
-    loan_id: uuid.UUID,
-    kind: str,
-    value_date: date,
-    posting: Posting,
-    mapping: Mapping[AccountRole, str],
-    *,
-    currency: str,
-    transaction_seq: int | None = None,
-    caused_by_seq: int | None = None,
-    reference: str | None = None,
-    memo: str = "",
+async def post_posting(
+    session: AsyncSession, header: JournalHeader, posting: Posting, mapping: Mapping[AccountRole, str]
 ) -> int | None:
     """Post signed per-role amounts as a journal (nothing when every amount is zero)."""
     if posting.is_empty():
         return None
-    return await post_journal(
-        session,
-        loan_id,
-        kind,
-        value_date,
-        legs(posting, mapping),
-        currency=currency,
-        transaction_seq=transaction_seq,
-        caused_by_seq=caused_by_seq,
-        reference=reference,
-        memo=memo,
-    )
+    return await post_journal(session, header, legs(posting, mapping))
 
 
 async def reverse_journal(session: AsyncSession, journal_id: int, value_date: date, memo: str = "") -> int:
@@ -130,17 +85,16 @@ async def reverse_journal(session: AsyncSession, journal_id: int, value_date: da
     flipped = [
         Leg(row.account_code, Side.CREDIT if row.side == Side.DEBIT.value else Side.DEBIT, row.amount) for row in rows
     ]
-    return await post_journal(
-        session,
+    header = JournalHeader(
         original.loan_id,
         original.kind,
         value_date,
-        flipped,
-        currency=rows[0].currency,
+        rows[0].currency,
         transaction_seq=original.transaction_seq,
         reverses_journal_id=journal_id,
         memo=memo or f"Reversal of journal {journal_id}",
     )
+    return await post_journal(session, header, flipped)
 
 
 async def seq_postings(

@@ -44,6 +44,8 @@ from loan_engine.loans.service import Caller, LoanService, Outcome, loans_csv
 
 STAFF = {Role.ADMIN, Role.UNDERWRITER}
 EVERYONE = {Role.ADMIN, Role.UNDERWRITER, Role.BORROWER}
+# Reads: staff, the borrower (the service limits a borrower to their own loans), clients with either scope.
+READ = allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})
 T = TypeVar("T")
 IdempotencyKey = Annotated[
     str,
@@ -110,7 +112,7 @@ class LoansController(Controller):
 
     @get(
         "/",
-        guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})],
+        guards=[READ],
         summary="Loans, newest first (a borrower sees their own); filters; CSV with Accept: text/csv or ?format=csv",
         responses={200: ResponseSpec(data_container=LoanPage, description="JSON or CSV", generate_examples=False)},
         opt=OFFERS_CSV,
@@ -141,7 +143,7 @@ class LoansController(Controller):
 
     @get(
         "/{loan_id:uuid}",
-        guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})],
+        guards=[READ],
         summary="A loan: summary, schedule with what was paid against each installment, last 20 transactions",
     )
     async def get_loan(
@@ -187,7 +189,7 @@ class LoansController(Controller):
 
     @get(
         "/{loan_id:uuid}/transactions",
-        guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})],
+        guards=[READ],
         summary="A loan's transactions, newest first",
     )
     async def list_transactions(
@@ -202,7 +204,7 @@ class LoansController(Controller):
 
     @get(
         "/{loan_id:uuid}/journal",
-        guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})],
+        guards=[READ],
         summary="A loan's journal entries with their legs, oldest first",
     )
     async def journal(
@@ -217,7 +219,7 @@ class LoansController(Controller):
 
     @get(
         "/{loan_id:uuid}/payoff",
-        guards=[allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})],
+        guards=[READ],
         summary="The payoff amount good through a date, its parts and the per-diem",
     )
     async def payoff(

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any, Final, Generic, TypeVar
 
 import msgspec
@@ -52,7 +53,7 @@ from loan_engine.finance.replay import (
 from loan_engine.idempotency import service as idempotency
 from loan_engine.idempotency.service import RequestKey, StoredResponse
 from loan_engine.ledger import service as ledger
-from loan_engine.ledger.accounts import Posting, mapping_for, subtract
+from loan_engine.ledger.accounts import JournalHeader, Posting, mapping_for, subtract
 from loan_engine.ledger.postings import posting_for
 from loan_engine.ledger.schemas import JournalPage
 from loan_engine.loans import events, repository
@@ -330,68 +331,43 @@ class LoanService:
             raise _invalid(exc) from None
         mine = next(e for e in effects if e.seq == seq)
         split = mine.split
-        booked_at = await repository.insert_transaction(
-            self.session,
-            {
-                "loan_id": loan.id,
-                "seq": seq,
-                "kind": kind.value,
-                "value_date": value_date,
-                "amount": event.amount,
-                "channel": caller.channel.value,
-                "reason": reason,
-                "reverses_seq": reverses,
-                "principal": split.principal,
-                "interest": split.interest,
-                "fees": split.fees,
-                "excess": split.excess,
-                "actor": caller.party.id or caller.party.type,
-                "request_id": None,
-            },
-        )
-        await ledger.post_posting(
-            self.session,
-            loan.id,
-            kind.value,
-            value_date,
-            posting_for(mine),
-            mapping,
-            currency=loan.currency,
-            transaction_seq=seq,
-        )
+        values = {
+            "loan_id": loan.id,
+            "seq": seq,
+            "kind": kind.value,
+            "value_date": value_date,
+            "amount": event.amount,
+            "channel": caller.channel.value,
+            "reason": reason,
+            "reverses_seq": reverses,
+            "principal": split.principal,
+            "interest": split.interest,
+            "fees": split.fees,
+            "excess": split.excess,
+            "actor": caller.party.id or caller.party.type,
+            "request_id": None,
+        }
+        booked_at = await repository.insert_transaction(self.session, values)
+        header = JournalHeader(loan.id, kind.value, value_date, loan.currency, transaction_seq=seq)
+        await ledger.post_posting(self.session, header, posting_for(mine), mapping)
         adjustments = 0
         for effect in effects:
             if effect.seq == seq:
                 continue
             difference = subtract(posting_for(effect), stored.get(effect.seq, Posting()))
-            journal = await ledger.post_posting(
-                self.session,
+            adjustment = JournalHeader(
                 loan.id,
                 "adjustment",
                 value_date,
-                difference,
-                mapping,
-                currency=loan.currency,
+                loan.currency,
                 transaction_seq=effect.seq,
                 caused_by_seq=seq,
                 memo=f"Replay after transaction {seq} ({kind.value} on {value_date.isoformat()})",
             )
+            journal = await ledger.post_posting(self.session, adjustment, difference, mapping)
             adjustments += journal is not None
         await self._store_state(loan, state, new_state, seq, kind, value_date)
-        transaction_read = TransactionRead(
-            seq=seq,
-            kind=kind.value,
-            value_date=value_date,
-            booked_at=booked_at,
-            amount=event.amount,
-            channel=caller.channel,
-            reason=reason,
-            reverses_seq=reverses,
-            principal=split.principal,
-            interest=split.interest,
-            fees=split.fees,
-            excess=split.excess,
-        )
+        transaction_read = _transaction(SimpleNamespace(**values, booked_at=booked_at))
         await record(
             self.session,
             events.BY_KIND[kind],
@@ -663,6 +639,7 @@ def _installment(row: Installment) -> InstallmentRead:
 
 
 def _transaction(row: Any) -> TransactionRead:
+    """A transaction as read: from a selected row, or from the values just inserted (plus ``booked_at``)."""
     return TransactionRead(
         seq=row.seq,
         kind=row.kind,

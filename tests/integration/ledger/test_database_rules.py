@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 
 from loan_engine.db.transactions import NotInTransactionError
 from loan_engine.ledger import service
-from loan_engine.ledger.accounts import Leg, Side
+from loan_engine.ledger.accounts import JournalHeader, Leg, Side
 from tests.conftest import truncate_all
 from tests.integration.auth.conftest import MakeAccount, sql
 
@@ -154,14 +154,15 @@ async def test_post_journal_joins_a_transaction_and_refuses_an_unbalanced_postin
 ) -> None:
     engine = create_async_engine(database_url)
     legs = [Leg("1000", Side.DEBIT, Decimal("5.00")), Leg("4100", Side.CREDIT, Decimal("5.00"))]
+    manual = JournalHeader(None, "manual", _today(), "USD")
     try:
         async with AsyncSession(engine) as session:
             with pytest.raises(NotInTransactionError):
-                await service.post_journal(session, None, "manual", _today(), legs, currency="USD")
+                await service.post_journal(session, manual, legs)
             async with session.begin():
                 with pytest.raises(service.UnbalancedJournalError):
-                    await service.post_journal(session, None, "manual", _today(), legs[:1], currency="USD")
-                journal_id = await service.post_journal(session, None, "manual", _today(), legs, currency="USD")
+                    await service.post_journal(session, manual, legs[:1])
+                journal_id = await service.post_journal(session, manual, legs)
                 reversal = await service.reverse_journal(session, journal_id, _today())
             async with session.begin():
                 result = await service.check(session)

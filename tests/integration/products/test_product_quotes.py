@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -52,7 +53,7 @@ async def test_the_rate_follows_the_grade_and_the_term_band(client: Client) -> N
         return value
 
     best, worst = await payment(grade="A"), await payment(grade="E")
-    assert float(best) < float(await payment()) < float(worst)
+    assert Decimal(best) < Decimal(await payment()) < Decimal(worst)
     long_band = await client.post("/api/quotes/product", json=LOAN | {"termPeriods": 48, "grade": "A"})
     at_rate = await client.post(
         "/api/quotes",

@@ -6,6 +6,7 @@ import { createQueryClient } from "../../../app/queryClient";
 import { json } from "../../../test/fixtures";
 import type { CheckReport, PolicyTestCase, PolicyVersionRead } from "../api/types";
 import { PolicyEditor } from "./PolicyPage";
+import { stubApi } from "../../../test/stubApi";
 
 vi.mock("./DecisionModelEditor", () => ({ default: () => <div data-testid="jdm-editor" /> }));
 
@@ -62,26 +63,6 @@ function failing(): CheckReport {
       },
     ],
   };
-}
-
-type Call = { method: string; path: string; body: unknown };
-
-function stubApi(answer: (call: Call) => Response) {
-  const calls: Call[] = [];
-  vi.stubGlobal(
-    "fetch",
-    vi.fn(async (request: Request) => {
-      const text = request.method === "GET" ? "" : await request.text();
-      const call = {
-        method: request.method,
-        path: new URL(request.url).pathname,
-        body: text ? JSON.parse(text) : null,
-      };
-      calls.push(call);
-      return answer(call);
-    }),
-  );
-  return calls;
 }
 
 function renderEditor() {

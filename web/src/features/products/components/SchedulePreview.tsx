@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { ApiError } from "../../../lib/api/problem";
 import { formatDate, formatMoney, formatRate } from "../../../lib/format";
+import { Field, TextField } from "../../../lib/ui/Field";
 import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
 import { productsApi } from "../api/products";
 import type { ProductDefinition } from "../api/types";
@@ -56,54 +57,36 @@ export function SchedulePreview({ definition, currency, delayMs = 400 }: Props) 
         Priced by the quote engine on the definition as it stands (not saved).
       </p>
       <div className="form-grid">
-        <div className="field">
-          <label className="field__label" htmlFor="preview-grade">
-            Grade
-          </label>
-          <select id="preview-grade" className="select" value={loan.grade} onChange={set("grade")}>
-            {definition.pricing.grades.map((g) => (
-              <option key={g}>{g}</option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="preview-amount">
-            Amount
-          </label>
-          <input
-            id="preview-amount"
-            className="input"
-            value={loan.principal}
-            onChange={set("principal")}
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="preview-term">
-            Payments
-          </label>
-          <input
-            id="preview-term"
-            className="input"
-            inputMode="numeric"
-            value={loan.termPeriods}
-            onChange={set("termPeriods")}
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor="preview-frequency">
-            Frequency
-          </label>
-          <select
-            id="preview-frequency"
-            className="select"
-            value={loan.frequency}
-            onChange={set("frequency")}
-          >
-            {definition.frequencies.map((f) => (
-              <option key={f}>{f}</option>
-            ))}
-          </select>
-        </div>
+        <Field label="Grade">
+          {(control) => (
+            <select {...control} className="select" value={loan.grade} onChange={set("grade")}>
+              {definition.pricing.grades.map((g) => (
+                <option key={g}>{g}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <TextField label="Amount" value={loan.principal} onChange={set("principal")} />
+        <TextField
+          label="Payments"
+          inputMode="numeric"
+          value={loan.termPeriods}
+          onChange={set("termPeriods")}
+        />
+        <Field label="Frequency">
+          {(control) => (
+            <select
+              {...control}
+              className="select"
+              value={loan.frequency}
+              onChange={set("frequency")}
+            >
+              {definition.frequencies.map((f) => (
+                <option key={f}>{f}</option>
+              ))}
+            </select>
+          )}
+        </Field>
       </div>
       {quote.isError && (
         <div role="alert" className="alert alert--error">

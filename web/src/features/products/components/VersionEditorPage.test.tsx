@@ -6,26 +6,7 @@ import { createQueryClient } from "../../../app/queryClient";
 import { json, sampleQuote } from "../../../test/fixtures";
 import { sampleDraft } from "../fixtures";
 import { VersionEditor } from "./VersionEditorPage";
-
-type Call = { method: string; path: string; body: unknown };
-
-function stubApi(answer: (call: Call) => Response) {
-  const calls: Call[] = [];
-  vi.stubGlobal(
-    "fetch",
-    vi.fn(async (request: Request) => {
-      const text = request.method === "GET" ? "" : await request.text();
-      const call = {
-        method: request.method,
-        path: new URL(request.url).pathname,
-        body: text ? JSON.parse(text) : null,
-      };
-      calls.push(call);
-      return answer(call);
-    }),
-  );
-  return calls;
-}
+import { stubApi } from "../../../test/stubApi";
 
 const PROBLEM = "application/problem+json";
 
