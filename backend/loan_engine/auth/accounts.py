@@ -60,6 +60,12 @@ async def get(session: AsyncSession, user_id: uuid.UUID) -> UserRead | None:
     return None if user is None else user_read(user)
 
 
+async def find_by_email(session: AsyncSession, email: str) -> UserRead | None:
+    require_transaction(session)
+    user = await repository.get_user_by_email(session, normalize_email(email))
+    return None if user is None else user_read(user)
+
+
 async def search(
     session: AsyncSession,
     *,

@@ -50,6 +50,7 @@ __all__ = [
     "book",
     "order_key",
     "payoff_quote",
+    "possible_kinds",
     "post",
     "replay",
 ]
@@ -558,6 +559,11 @@ _ALLOWED: Final[dict[EventKind, frozenset[LoanStatus]]] = {
     EventKind.RECOVERY: frozenset({LoanStatus.CHARGED_OFF}),
     EventKind.REFUND: frozenset({LoanStatus.OVERPAID}),
 }
+
+
+def possible_kinds(status: LoanStatus) -> frozenset[EventKind]:
+    """The kinds of event a loan in ``status`` admits (what ``_check`` lets through)."""
+    return frozenset(kind for kind, statuses in _ALLOWED.items() if status in statuses)
 
 
 def _disburse(contract: LoanContract, state: LoanState, event: Event) -> tuple[LoanState, Split]:

@@ -124,6 +124,10 @@ class LoansController(Controller):
         status: Annotated[LoanStatus | None, QueryParameter()] = None,
         borrower_id: Annotated[uuid.UUID | None, QueryParameter(name="borrowerId")] = None,
         product_code: Annotated[str | None, QueryParameter(name="productCode", max_length=32)] = None,
+        borrower_email: Annotated[
+            str | None,
+            QueryParameter(name="borrowerEmail", max_length=320, description="Staff: the borrower's email, exactly"),
+        ] = None,
         cursor: Cursor = None,
         limit: Limit = DEFAULT_LIMIT,
         format_: FormatParameter = None,
@@ -135,6 +139,7 @@ class LoansController(Controller):
             product_code=product_code,
             cursor=cursor,
             limit=limit,
+            borrower_email=borrower_email,
         )
         if wants_csv(request, format_):
             headers = {"X-Next-Cursor": page.next_cursor} if page.next_cursor else {}

@@ -5,9 +5,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, delete, insert, select, true, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.loans.models import Loan, LoanInstallment, LoanTransaction
@@ -135,9 +136,17 @@ async def loans_page(
     product_code: str | None,
     after: tuple[datetime, uuid.UUID] | None,
     limit: int,
-) -> Sequence[Loan]:
-    """Newest first, keyset on (created_at, id)."""
-    query = select(Loan)
+) -> list[tuple[Loan, date | None, Decimal | None]]:
+    """Newest first, keyset on (created_at, id); each loan with its first open installment's due date and
+    outstanding amount (the next payment), read in the same statement."""
+    upcoming = (
+        select(LoanInstallment.due_date, LoanInstallment.outstanding)
+        .where(LoanInstallment.loan_id == Loan.id, LoanInstallment.outstanding > 0)
+        .order_by(LoanInstallment.number)
+        .limit(1)
+        .lateral("upcoming")
+    )
+    query = select(Loan, upcoming.c.due_date, upcoming.c.outstanding).outerjoin(upcoming, true())
     if borrower_id is not None:
         query = query.where(Loan.borrower_id == borrower_id)
     if status is not None:
@@ -146,4 +155,5 @@ async def loans_page(
         query = query.where(Loan.product_code == product_code)
     if after is not None:
         query = query.where(tuple_(Loan.created_at, Loan.id) < after)
-    return (await session.scalars(query.order_by(Loan.created_at.desc(), Loan.id.desc()).limit(limit))).all()
+    result = await session.execute(query.order_by(Loan.created_at.desc(), Loan.id.desc()).limit(limit))
+    return [(row[0], row[1], row[2]) for row in result]

@@ -135,12 +135,14 @@ class LoanSummary(ApiStruct):
 
 
 class LoanRead(ApiStruct):
-    """A loan: its summary, its schedule with what was paid against each installment, and its last 20
-    transactions (newest first)."""
+    """A loan: its summary, its schedule with what was paid against each installment, its last 20
+    transactions (newest first), and the kinds of transaction the caller may post on it now (its status
+    and the caller's role decide; ``disbursement`` goes through its own route)."""
 
     loan: LoanSummary
     schedule: list[InstallmentRead]
     recent_transactions: list[TransactionRead]
+    allowed_kinds: list[str]
 
 
 class LoanPage(ApiStruct):

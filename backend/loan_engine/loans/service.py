@@ -48,6 +48,7 @@ from loan_engine.finance.replay import (
     book,
     order_key,
     payoff_quote,
+    possible_kinds,
     replay,
 )
 from loan_engine.idempotency import service as idempotency
@@ -229,7 +230,12 @@ class LoanService:
                     "annualRate": str(rate),
                 },
             )
-            return LoanRead(loan=_summary(loan, rows), schedule=[_installment(r) for r in rows], recent_transactions=[])
+            return LoanRead(
+                loan=_summary(loan, rows),
+                schedule=[_installment(r) for r in rows],
+                recent_transactions=[],
+                allowed_kinds=_allowed_kinds(caller, LoanStatus.APPROVED),
+            )
 
         return await self._idempotent(key, 201, work, LoanRead)
 
@@ -443,6 +449,7 @@ class LoanService:
                 loan=_summary(loan, installments),
                 schedule=[_installment(r) for r in installments],
                 recent_transactions=[_transaction(t) for t in recent],
+                allowed_kinds=_allowed_kinds(caller, LoanStatus(loan.status)),
             )
 
         return await transaction(self.session, work, read_only=True, isolation="REPEATABLE READ")
@@ -500,11 +507,18 @@ class LoanService:
         product_code: str | None,
         cursor: str | None,
         limit: int,
+        borrower_email: str | None = None,
     ) -> LoanPage:
         after = decode_cursor(cursor, tuple[datetime, uuid.UUID]) if cursor else None
-        borrower = caller.own_only or borrower_id
 
         async def work() -> LoanPage:
+            borrower = caller.own_only or borrower_id
+            if borrower_email is not None and caller.own_only is None:
+                # Staff look a borrower up by email; no such borrower (or another id) is an empty page.
+                found = await accounts.find_by_email(self.session, borrower_email)
+                if found is None or borrower not in {None, found.id}:
+                    return LoanPage(items=[], next_cursor=None)
+                borrower = found.id
             rows = await repository.loans_page(
                 self.session,
                 borrower_id=borrower,
@@ -514,8 +528,13 @@ class LoanService:
                 limit=limit + 1,
             )
             page = rows[:limit]
-            next_cursor = encode_cursor((page[-1].created_at, page[-1].id)) if len(rows) > limit else None
-            return LoanPage(items=[_summary(loan, None) for loan in page], next_cursor=next_cursor)
+            last = page[-1][0] if page else None
+            next_cursor = encode_cursor((last.created_at, last.id)) if last and len(rows) > limit else None
+            items = [
+                _summary(loan, None, _next_payment(loan, due, None if amount is None else _money(loan, amount)))
+                for loan, due, amount in page
+            ]
+            return LoanPage(items=items, next_cursor=next_cursor)
 
         return await transaction(self.session, work, read_only=True)
 
@@ -624,6 +643,16 @@ def _values(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if k != "loan_id"}
 
 
+def _allowed_kinds(caller: Caller, status: LoanStatus) -> list[str]:
+    """What ``caller`` may post on a loan in ``status``: the rules ``post_transaction`` applies, in one list."""
+    possible = possible_kinds(status)
+    if caller.own_only is not None:
+        possible &= {EventKind.PAYMENT}
+    elif caller.channel is Channel.API:
+        possible &= CLIENT_KINDS | {EventKind.DISBURSEMENT}
+    return sorted(kind.value for kind in possible)
+
+
 def _installment(row: Installment) -> InstallmentRead:
     return InstallmentRead(
         number=row.number,
@@ -656,11 +685,22 @@ def _transaction(row: Any) -> TransactionRead:
     )
 
 
-def _summary(loan: Loan, rows: Sequence[Installment] | None) -> LoanSummary:
-    upcoming = None
-    if rows is not None and loan.status == LoanStatus.ACTIVE.value:
+def _money(loan: Loan, amount: Decimal) -> Decimal:
+    """A stored amount (four places) in the loan's currency's minor units."""
+    return amount.quantize(Decimal(1).scaleb(-_minor(loan.currency)))
+
+
+def _next_payment(loan: Loan, due: date | None, amount: Decimal | None) -> NextPayment | None:
+    """The first open installment of an active loan (none otherwise)."""
+    if loan.status != LoanStatus.ACTIVE.value or due is None or amount is None:
+        return None
+    return NextPayment(due_date=due, amount=amount)
+
+
+def _summary(loan: Loan, rows: Sequence[Installment] | None, upcoming: NextPayment | None = None) -> LoanSummary:
+    if rows is not None:
         first = next((r for r in rows if r.outstanding > 0), None)
-        upcoming = None if first is None else NextPayment(due_date=first.due_date, amount=first.outstanding)
+        upcoming = None if first is None else _next_payment(loan, first.due_date, first.outstanding)
     return LoanSummary(
         id=loan.id,
         borrower_id=loan.borrower_id,

@@ -218,6 +218,8 @@ async def test_borrowers_see_and_pay_only_their_own_loans(world: World, make_acc
     other_borrower_loan = await world.active(borrowerId=stranger.id)
     own = await world.client.get("/api/loans", headers=world.borrower.auth)
     assert [item["id"] for item in own.json()["items"]] == [mine]
+    one = await world.client.get(f"/api/loans/{mine}", headers=world.borrower.auth)
+    assert own.json()["items"][0]["nextPayment"] == one.json()["loan"]["nextPayment"] is not None
     assert (await world.client.get(f"/api/loans/{other_borrower_loan}", headers=world.borrower.auth)).status_code == 404
     assert (
         await world.client.get(f"/api/loans/{other_borrower_loan}/payoff", headers=world.borrower.auth)
@@ -233,6 +235,17 @@ async def test_borrowers_see_and_pay_only_their_own_loans(world: World, make_acc
     assert fee.status_code == 403
     paid = await world.post(mine, as_=world.borrower, kind="payment", amount="10.00", valueDate=today().isoformat())
     assert paid.status_code == 201, paid.text
+    mine_read = await world.client.get(f"/api/loans/{mine}", headers=world.borrower.auth)
+    assert mine_read.json()["allowedKinds"] == ["payment"]
+    staff_read = await world.client.get(f"/api/loans/{mine}", headers=world.admin.auth)
+    assert staff_read.json()["allowedKinds"] == [
+        "fee_charge",
+        "fee_waiver",
+        "interest_waiver",
+        "payment",
+        "payment_reversal",
+        "write_off",
+    ]
     assert paid.json()["transaction"]["channel"] == "web"
     staff = await world.client.get("/api/loans", headers=world.admin.auth)
     assert {item["id"] for item in staff.json()["items"]} == {mine, other_borrower_loan}
@@ -241,6 +254,24 @@ async def test_borrowers_see_and_pay_only_their_own_loans(world: World, make_acc
     assert len(csv.text.splitlines()) == 3
     journal = await world.client.get(f"/api/loans/{mine}/journal", headers=world.borrower.auth)
     assert [j["kind"] for j in journal.json()["items"]] == ["disbursement", "payment"]
+
+
+async def test_staff_find_a_borrowers_loans_by_email(world: World, make_account: MakeAccount) -> None:
+    mine = await world.active()
+    stranger = await make_account()
+    await world.active(borrowerId=stranger.id)
+
+    async def found(**query: str) -> list[str]:
+        response = await world.client.get("/api/loans", params=query, headers=world.admin.auth)
+        assert response.status_code == 200, response.text
+        return [item["id"] for item in response.json()["items"]]
+
+    assert await found(borrowerEmail=world.borrower.email.upper()) == [mine]
+    assert await found(borrowerEmail="nobody@example.com") == []
+    assert await found(borrowerEmail=world.borrower.email, borrowerId=stranger.id) == []
+    # A borrower's own-loans view ignores the filter: it cannot reach another borrower's loans.
+    own = await world.client.get("/api/loans", params={"borrowerEmail": stranger.email}, headers=world.borrower.auth)
+    assert [item["id"] for item in own.json()["items"]] == [mine]
 
 
 async def test_loan_transactions_are_append_only(world: World, db: AsyncEngine) -> None:

@@ -97,3 +97,13 @@ describe("calculator model", () => {
     expect(validate({ ...form, amortization: "interest-only" }).balloonAmount).toBeUndefined();
   });
 });
+
+describe("a comma that is not a thousands separator", () => {
+  it("is an error at the field, never dropped", () => {
+    const form = { ...defaultForm("2026-01-01"), annualRate: "7,9", principal: "25000,50" };
+    const errors = validate(form);
+    expect(errors.annualRate).toMatch(/rate/);
+    expect(errors.principal).toMatch(/amount/);
+    expect(toRequest(form)).toBeNull();
+  });
+});

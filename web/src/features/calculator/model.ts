@@ -3,6 +3,7 @@
  * so a quote can be shared, and how it becomes a QuoteRequest.
  */
 import { todayIso } from "../../lib/format";
+import { cleanNumber } from "../../lib/format/number";
 import type {
   Amortization,
   DayCount,
@@ -98,11 +99,6 @@ const DECIMAL = /^\d{1,15}(\.\d{1,10})?$/;
 const INTEGER = /^\d{1,5}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Strip what people type around numbers ("$250,000", "6.5 %") before checking the shape. */
-export function cleanNumber(raw: string): string {
-  return raw.replace(/[\s,$%€£]/g, "");
-}
-
 function oneOf<T extends string>(options: { value: T }[], raw: string | null): T | undefined {
   return options.find((o) => o.value === raw)?.value;
 }
@@ -130,7 +126,8 @@ export function validate(form: CalculatorForm): FieldErrors {
   const errors: FieldErrors = {};
   if (!DECIMAL.test(cleanNumber(form.principal)))
     errors.principal = "Enter an amount, like 250000.";
-  if (!DECIMAL.test(cleanNumber(form.annualRate))) errors.annualRate = "Enter a rate, like 6.5.";
+  if (!DECIMAL.test(cleanNumber(form.annualRate)))
+    errors.annualRate = "Enter a rate, like 6.5 (a point before the decimals).";
   if (termPeriods(form) === null) {
     errors.termPeriods =
       form.termUnit === "years"

@@ -1231,6 +1231,7 @@ export type components = {
         };
         /** LoanRead */
         LoanRead: {
+            allowedKinds: string[];
             loan: components["schemas"]["LoanSummary"];
             recentTransactions: components["schemas"]["TransactionRead"][];
             schedule: components["schemas"]["InstallmentRead"][];
@@ -4580,6 +4581,8 @@ export interface operations {
     ApiLoansListLoans: {
         parameters: {
             query?: {
+                /** @description Staff: the borrower's email, exactly */
+                borrowerEmail?: string | null;
                 borrowerId?: string | null;
                 /** @description The `nextCursor` of the previous page; omit for the first page */
                 cursor?: string | null;
