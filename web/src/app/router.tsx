@@ -43,6 +43,14 @@ export const routes: RouteObject[] = [
         },
       },
       {
+        path: "loans",
+        lazy: async () => signedIn(await import("../features/loans/components/LoansPage")),
+      },
+      {
+        path: "loans/:id",
+        lazy: async () => signedIn(await import("../features/loans/components/LoanPage")),
+      },
+      {
         path: "products",
         lazy: async () => ({
           Component: (await import("../features/products/components/ProductsPage")).default,
@@ -71,6 +79,17 @@ export const routes: RouteObject[] = [
     ],
   },
 ];
+
+/** A page for any signed-in user (signed out: to sign-in). */
+function signedIn({ default: Page }: { default: ComponentType }) {
+  return {
+    Component: () => (
+      <RequireAuth>
+        <Page />
+      </RequireAuth>
+    ),
+  };
+}
 
 /** A page for admins only (signed out: to sign-in; signed in without the role: forbidden). */
 function adminOnly({ default: Page }: { default: ComponentType }) {
