@@ -19,6 +19,9 @@ from loan_engine.auth.service import AuthService, IssuedSession
 
 REFRESH_COOKIE = "le_refresh"
 REFRESH_COOKIE_PATH = "/auth"
+# A readable companion of the refresh cookie holding no secret ("1"): it tells the web app that a sign-in
+# may exist, so a visitor without one makes no refresh call (and logs no failed request).
+SESSION_HINT_COOKIE = "le_session"
 
 
 async def provide_auth_service(db_session: NamedDependency[AsyncSession], state: State) -> AuthService:
@@ -53,12 +56,27 @@ def cleared_refresh_cookie() -> Cookie:
     )
 
 
+def session_hint_cookie(max_age: int) -> Cookie:
+    """Readable by the page (no secret in it), site-wide, gone when the refresh cookie would be."""
+    return Cookie(
+        key=SESSION_HINT_COOKIE,
+        value="1" if max_age else "",
+        max_age=max_age,
+        expires=None if max_age else 0,
+        path="/",
+        secure=True,
+        httponly=False,
+        samesite="strict",
+    )
+
+
 def _session_response(issued: IssuedSession, status_code: int) -> Response[SessionRead]:
     body = SessionRead(access_token=issued.access.token, expires_in=issued.access.expires_in, user=issued.user)
+    refresh = refresh_cookie(issued.refresh_token, issued.refresh_expires_at)
     return Response(
         body,
         status_code=status_code,
-        cookies=[refresh_cookie(issued.refresh_token, issued.refresh_expires_at)],
+        cookies=[refresh, session_hint_cookie(refresh.max_age or 0)],
         headers={"Cache-Control": "no-store"},
     )
 
@@ -116,7 +134,7 @@ class AuthController(Controller):
         le_refresh: FromCookie[str | None] = None,
     ) -> Response[None]:
         await auth_service.logout(le_refresh, request_meta(request))
-        return Response(None, status_code=204, cookies=[cleared_refresh_cookie()])
+        return Response(None, status_code=204, cookies=[cleared_refresh_cookie(), session_hint_cookie(0)])
 
     @get("/me", guards=[allow(roles=ANY_ROLE)], security=BEARER, summary="The signed-in person")
     async def me(self, request: AnyRequest) -> UserRead:

@@ -10,6 +10,12 @@ export const routes: RouteObject[] = [
   {
     element: <Shell />,
     errorElement: <RouteErrorPage />,
+    // Shown while the first page's code loads (no server rendering, so nothing to hydrate).
+    hydrateFallbackElement: (
+      <p className="muted" role="status">
+        Loading…
+      </p>
+    ),
     children: [
       {
         index: true,
