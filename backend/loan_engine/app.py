@@ -140,7 +140,8 @@ def _openapi() -> OpenAPIConfig:
         title="Loan Engine API",
         version=__version__,
         description=(
-            "Loan pricing, Reg Z disclosure, decisions and servicing. Money and rates are decimal "
+            "Loan pricing and Reg Z disclosure, products and credit policy, loan servicing and a double-entry "
+            "ledger. Money and rates are decimal "
             "strings; errors are RFC 9457 application/problem+json. Any path answers 405 with `Allow` to a "
             "method it does not take, and 500 (with only a request id) to a failure of ours."
         ),
