@@ -18,6 +18,7 @@ from litestar.types import ControllerRouterHandler
 from loan_engine import __version__
 from loan_engine.api.guard import guard_request
 from loan_engine.api.openapi import document_problems
+from loan_engine.applications.controller import ApplicationsController, key_wrapper
 from loan_engine.audit.controller import AuditController
 from loan_engine.auth.controller import AuthController
 from loan_engine.auth.guards import allow
@@ -60,6 +61,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         AdminPolicyController,
         AdminLedgerController,
         LoansController,
+        ApplicationsController,
     ]
 
 
@@ -86,6 +88,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "settings": settings,
                 "web_dist": settings.web_dist,
                 "tokens": token_service_for(settings),  # fails fast on bad key material
+                "data_keys": key_wrapper(settings.data_kek, settings.data_kek_id, prod=settings.is_prod),
                 "passwords": PasswordHashing(),
             }
         ),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+from loan_engine.applications import models as applications_models
 from loan_engine.audit import models as audit_models
 from loan_engine.auth import models as auth_models
 from loan_engine.clients import models as clients_models
@@ -27,6 +28,7 @@ FEATURE_MODELS = (
     loans_models,
     ledger_models,
     idempotency_models,
+    applications_models,
 )
 metadata: MetaData = Base.metadata
 

@@ -7,6 +7,7 @@ line on stderr and exit code 2. No secret ever defaults to a random value.
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -78,6 +79,11 @@ class Settings:
     web_dist: Path | None = None
     data_dir: Path = PROJECT_ROOT / ".data"
     jwt: JwtSettings = field(default_factory=JwtSettings)
+    # The key-encryption key that wraps each application's data key (base64 of 32 bytes). Unset outside
+    # prod: the published development key (applications/crypto.py); unset in prod: applications answer
+    # 503 until it is set (never a weak key). In AWS a KMS key replaces it.
+    data_kek: str | None = field(default=None, repr=False)
+    data_kek_id: str = "kek1"
 
     @property
     def command_timeout_s(self) -> float:
@@ -133,7 +139,10 @@ def _parse(env: Mapping[str, str]) -> Settings:
         web_dist=Path(web_dist).resolve() if web_dist else None,
         data_dir=Path(get("LOAN_ENGINE_DATA_DIR") or PROJECT_ROOT / ".data"),
         jwt=_jwt(get),
+        data_kek=_kek(get("DATA_KEK")),
+        data_kek_id=get("DATA_KEK_ID") or "kek1",
     )
+
     if prod and not settings.jwt.configured:
         raise SettingsError("JWT_PRIVATE_KEY or JWT_SECRET is required when ENVIRONMENT=prod")
     return settings
@@ -159,6 +168,18 @@ def _jwt(get: Callable[[str], str | None]) -> JwtSettings:
         issuer=get("JWT_ISSUER") or "loan-engine",
         audience=get("JWT_AUDIENCE") or "loan-engine-api",
     )
+
+
+def _kek(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        key = base64.b64decode(raw, validate=True)
+    except ValueError:
+        raise SettingsError("DATA_KEK must be base64") from None
+    if len(key) != 32:
+        raise SettingsError("DATA_KEK must be 32 random bytes, base64-encoded")
+    return raw
 
 
 def _database_url(raw: str) -> str:

@@ -20,6 +20,7 @@ class Scope(StrEnum):
     """What an API client may do. Only scopes some route accepts exist: a feature that gives API clients
     access to its routes adds its scopes here (see docs/SECURITY.md §2)."""
 
+    APPLICATIONS_WRITE = "applications:write"
     AUDIT_READ = "audit:read"
     LOANS_READ = "loans:read"
     LOANS_WRITE = "loans:write"
