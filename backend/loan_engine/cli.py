@@ -58,7 +58,7 @@ def serve(host: str, port: int, workers: int, reload: bool, no_seed: bool) -> No
     # turn that into a normal exit so the embedded database is stopped on the way out.
     signal.signal(signal.SIGTERM, _exit_with(0))
     signal.signal(signal.SIGINT, _exit_with(130))
-    with database_url(settings) as url, _dev_mail(settings):
+    with database_url(settings) as url, _dev_mail(settings, f"http://{host}:{port}"):
         os.environ["DATABASE_URL"] = url
         if settings.environment is Environment.DEV and not no_seed:
             for line in asyncio.run(with_session(url, seed_development)):
@@ -79,13 +79,15 @@ def serve(host: str, port: int, workers: int, reload: bool, no_seed: bool) -> No
 
 
 @contextmanager
-def _dev_mail(settings: Settings) -> Iterator[None]:
+def _dev_mail(settings: Settings, own_url: str) -> Iterator[None]:
     """Development without SMTP_HOST: start the mail sink (messages kept under .data/mail) and run the job
-    worker inside the API process, so a sign-up's verification mail arrives with no other command."""
+    worker inside the API process, so a sign-up's verification mail arrives with no other command. Links
+    in messages point at this server unless PUBLIC_BASE_URL says otherwise."""
     if settings.environment is not Environment.DEV:
         yield
         return
     os.environ["RUN_WORKER_IN_PROCESS"] = "true"
+    os.environ.setdefault("PUBLIC_BASE_URL", own_url)
     if settings.mail.host is not None:
         yield
         return

@@ -116,18 +116,3 @@ async def password_changed(
         ended=ended,
         link=mail.link(FORGOT_PAGE),
     )
-
-
-async def email_change_notice(
-    session: AsyncSession, mail: MailComposer, *, token_id: uuid.UUID, to: str, name: str, new_email: str
-) -> None:
-    await enqueue(
-        session,
-        mail,
-        event_key=f"auth.email_change_notice:{token_id}",
-        to=to,
-        template="email_change_notice",
-        name=name,
-        new_email=new_email,
-        link=mail.link(FORGOT_PAGE),
-    )

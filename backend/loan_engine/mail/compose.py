@@ -17,7 +17,6 @@ SUBJECTS = {
     "password_reset": "Reset your {lender} password",
     "new_sign_in": "New sign-in to your {lender} account",
     "password_changed": "Your {lender} password was changed",
-    "email_change_notice": "The email address of your {lender} account is being changed",
 }
 
 
