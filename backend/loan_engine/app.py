@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import asynccontextmanager
 
@@ -32,9 +34,11 @@ from loan_engine.db.engine import create_engine, create_sessionmaker, provide_se
 from loan_engine.db.migrations import head_revisions
 from loan_engine.errors import handle_exception
 from loan_engine.health.controller import HealthController
+from loan_engine.jobs.queue import run_worker
 from loan_engine.ledger.controller import AdminLedgerController
 from loan_engine.loans.controller import LoansController
 from loan_engine.log_config import configure_logging
+from loan_engine.mail.compose import MailComposer
 from loan_engine.middleware import RequestContextMiddleware
 from loan_engine.policy.controller import AdminPolicyController
 from loan_engine.products.controller import AdminProductsController, ProductsController
@@ -82,7 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         handlers.append(web_router())
     app = Litestar(
         route_handlers=handlers,
-        lifespan=[_database_lifespan],
+        lifespan=[_database_lifespan, _worker_lifespan],
         state=State(
             {
                 "settings": settings,
@@ -90,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "tokens": token_service_for(settings),  # fails fast on bad key material
                 "data_keys": key_wrapper(settings.data_kek, settings.data_kek_id, prod=settings.is_prod),
                 "passwords": PasswordHashing(),
+                "mail": MailComposer(settings.mail),
             }
         ),
         dependencies={"db_session": Provide(provide_session)},
@@ -124,6 +129,24 @@ async def _database_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         yield
     finally:
         await engine.dispose()
+
+
+@asynccontextmanager
+async def _worker_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+    """Development (`loan-engine serve` sets RUN_WORKER_IN_PROCESS): the job worker runs in the API process,
+    so the outbox is delivered to the mail sink without a second command. In AWS the worker is its own
+    service (`loan-engine worker`)."""
+    settings: Settings = app.state.settings
+    if not settings.run_worker_in_process:
+        yield
+        return
+    worker = asyncio.create_task(run_worker(settings, install_signal_handlers=False), name="job-worker")
+    try:
+        yield
+    finally:
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
 
 
 def _cors(origins: Sequence[str]) -> CORSConfig | None:

@@ -16,6 +16,7 @@ from loan_engine.db.base import Base
 from loan_engine.idempotency import models as idempotency_models
 from loan_engine.ledger import models as ledger_models
 from loan_engine.loans import models as loans_models
+from loan_engine.mail import models as mail_models
 from loan_engine.policy import models as policy_models
 from loan_engine.products import models as products_models
 
@@ -29,6 +30,7 @@ FEATURE_MODELS = (
     ledger_models,
     idempotency_models,
     applications_models,
+    mail_models,
 )
 metadata: MetaData = Base.metadata
 

@@ -14,7 +14,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from loan_engine.api.request import AnyRequest, request_meta
 from loan_engine.auth.accounts import user_read
 from loan_engine.auth.guards import ANY_ROLE, BEARER, allow, current_user, trusted_origin
-from loan_engine.auth.schemas import LoginRequest, PasswordChangeRequest, RegisterRequest, SessionRead, UserRead
+from loan_engine.auth.recovery import RecoveryService
+from loan_engine.auth.schemas import (
+    EmailVerification,
+    LoginRequest,
+    PasswordChangeRequest,
+    PasswordReset,
+    PasswordResetRequest,
+    RegisterRequest,
+    SessionRead,
+    UserRead,
+)
 from loan_engine.auth.service import AuthService, IssuedSession
 
 REFRESH_COOKIE = "le_refresh"
@@ -25,7 +35,11 @@ SESSION_HINT_COOKIE = "le_session"
 
 
 async def provide_auth_service(db_session: NamedDependency[AsyncSession], state: State) -> AuthService:
-    return AuthService(db_session, state.tokens, state.passwords)
+    return AuthService(db_session, state.tokens, state.passwords, state.mail)
+
+
+async def provide_recovery_service(db_session: NamedDependency[AsyncSession], state: State) -> RecoveryService:
+    return RecoveryService(db_session, state.passwords, state.mail)
 
 
 def refresh_cookie(value: str, expires_at: datetime) -> Cookie:
@@ -84,7 +98,10 @@ def _session_response(issued: IssuedSession, status_code: int) -> Response[Sessi
 class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
-    dependencies = {"auth_service": Provide(provide_auth_service)}
+    dependencies = {
+        "auth_service": Provide(provide_auth_service),
+        "recovery": Provide(provide_recovery_service),
+    }
 
     @post("/register", status_code=201, opt={"problems": (429,)}, summary="Create a borrower account and sign it in")
     async def register(
@@ -154,3 +171,54 @@ class AuthController(Controller):
         await auth_service.change_password(
             current_user(request), data.current_password, data.new_password, request_meta(request)
         )
+
+    @post(
+        "/password/forgot",
+        status_code=202,
+        opt={"problems": (429,)},
+        summary="Ask for a password reset link by email (the answer is the same for any address)",
+    )
+    async def forgot_password(
+        self, request: AnyRequest, recovery: NamedDependency[RecoveryService], data: JSONBody[PasswordResetRequest]
+    ) -> None:
+        """202 whether or not the address has an account: if it has, a link valid for 30 minutes is mailed
+        to it. 429 with Retry-After after repeated requests for the address or from the source."""
+        await recovery.request_reset(data.email, request_meta(request))
+
+    @post(
+        "/password/reset",
+        status_code=204,
+        opt={"problems": (429,)},
+        summary="Set a new password with the token of a reset link; every sign-in of the account ends",
+    )
+    async def reset_password(
+        self, request: AnyRequest, recovery: NamedDependency[RecoveryService], data: JSONBody[PasswordReset]
+    ) -> None:
+        """422 when the link is unknown, used, expired or superseded by a newer one (field `token`), or
+        the new password is too weak (field `newPassword`)."""
+        await recovery.reset_password(data.token, data.new_password, request_meta(request))
+
+    @post(
+        "/email/verify",
+        status_code=204,
+        opt={"problems": (409, 429)},
+        summary="Prove an email address with the token of a verification link",
+    )
+    async def verify_email(
+        self, request: AnyRequest, recovery: NamedDependency[RecoveryService], data: JSONBody[EmailVerification]
+    ) -> None:
+        """422 (field `token`) when the link is unknown, used, expired or superseded; 409 when, for an email
+        change, another account took the address meanwhile."""
+        await recovery.verify_email(data.token, request_meta(request))
+
+    @post(
+        "/email/verification",
+        status_code=202,
+        opt={"problems": (409, 429)},
+        guards=[allow(roles=ANY_ROLE)],
+        security=BEARER,
+        summary="Send a new verification link to the signed-in person's address",
+    )
+    async def resend_verification(self, request: AnyRequest, recovery: NamedDependency[RecoveryService]) -> None:
+        """409 when the address is already verified; 429 after repeated requests."""
+        await recovery.resend_verification(current_user(request), request_meta(request))

@@ -42,7 +42,13 @@ class UserPrincipal:
     status: UserStatus
     created_at: datetime
     last_sign_in_at: datetime | None
+    email_verified_at: datetime | None
     session_id: uuid.UUID
+
+    @property
+    def email_verified(self) -> bool:
+        """Whether the person has proven their email address (a later "submit application" requires it)."""
+        return self.email_verified_at is not None
 
     def has_any(self, roles: frozenset[Role]) -> bool:
         return not self.roles.isdisjoint(roles)

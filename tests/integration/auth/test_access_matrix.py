@@ -63,6 +63,11 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     ("POST", "/auth/password"): Guarded(
         PEOPLE, 422, json={"currentPassword": "not-the-password", "newPassword": "violet-harbor-compass-27"}
     ),
+    # account recovery by mail: public (the probes send an invalid body or a token that matches nothing)
+    ("POST", "/auth/password/forgot"): Public(422, json={}),
+    ("POST", "/auth/password/reset"): Public(422, json={"token": "matrix-probe", "newPassword": "marble-orchid-58x"}),
+    ("POST", "/auth/email/verify"): Public(422, json={"token": "matrix-probe"}),
+    ("POST", "/auth/email/verification"): Guarded(PEOPLE, 202),
     ("GET", "/api/admin/users"): Guarded(ADMIN, 200),
     ("GET", "/api/admin/users/{user_id:uuid}"): Guarded(ADMIN, 404),
     ("PUT", "/api/admin/users/{user_id:uuid}/roles"): Guarded(ADMIN, 404, json={"roles": ["borrower"]}),

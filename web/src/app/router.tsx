@@ -36,6 +36,24 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: "forgot-password",
+        lazy: async () => ({
+          Component: (await import("../features/auth/components/ForgotPasswordPage")).default,
+        }),
+      },
+      {
+        path: "reset-password",
+        lazy: async () => ({
+          Component: (await import("../features/auth/components/ResetPasswordPage")).default,
+        }),
+      },
+      {
+        path: "verify-email",
+        lazy: async () => ({
+          Component: (await import("../features/auth/components/VerifyEmailPage")).default,
+        }),
+      },
+      {
         path: "account",
         lazy: async () => {
           const { default: AccountPage } = await import("../features/auth/components/AccountPage");
