@@ -193,6 +193,7 @@ class ApplicationService:
             row = await self._visible(actor, application_id, lock=True)
             if row.status != S.DRAFT.value:
                 raise _conflict(row, "submitted; only a draft can be")
+            await self._require_verified(actor)
             missing = _missing(row)
             if missing:
                 raise ValidationError([FieldError(m, "is required before submitting") for m in missing])
@@ -200,6 +201,14 @@ class ApplicationService:
             return self._read(row)
 
         return await self._idempotent(key, 200, work, ApplicationRead)
+
+    async def _require_verified(self, actor: Actor) -> None:
+        """A borrower submits only after confirming their email (docs/ACCOUNTS.md); staff and partner API
+        clients, who submit for a borrower, answer for the identity themselves."""
+        if actor.is_staff or actor.client_id is not None or actor.user_id is None:
+            return
+        if not await accounts.email_verified(self.session, actor.user_id):
+            raise PermissionDeniedError("Confirm your email address before submitting an application")
 
     async def _decide(self, actor: Actor, row: Application, meta: RequestMeta) -> None:
         catalog = ProductCatalog(self.session)

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from httpx import Response
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.integration.auth.conftest import Account, Client, MakeAccount, db, make_account
 from tests.integration.products.conftest import personal_loan, policy_document
@@ -67,8 +69,17 @@ class World:
         return await self.client.post(path, json=body or {}, headers=who.auth)
 
 
+async def verified(db: AsyncEngine, account: Account) -> Account:
+    """The account with its email confirmed (as the link in the verification mail does)."""
+    async with db.begin() as conn:
+        await conn.execute(
+            text("UPDATE users SET email_verified_at = now() WHERE id = :id"), {"id": uuid.UUID(account.id)}
+        )
+    return account
+
+
 @pytest.fixture
-async def world(client: Client, make_account: MakeAccount) -> World:
+async def world(client: Client, make_account: MakeAccount, db: AsyncEngine) -> World:
     admin = await make_account("admin")
     created = await client.post("/api/admin/products", json=personal_loan(), headers=admin.auth)
     assert created.status_code == 201, created.text
@@ -79,4 +90,4 @@ async def world(client: Client, make_account: MakeAccount) -> World:
     assert drafted.status_code == 201, drafted.text
     activated = await client.post(f"{policy}/1/activate", headers=admin.auth)
     assert activated.status_code == 200, activated.text
-    return World(client, admin, await make_account("underwriter"), await make_account())
+    return World(client, admin, await make_account("underwriter"), await verified(db, await make_account()))

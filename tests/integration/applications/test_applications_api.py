@@ -203,3 +203,13 @@ async def test_withdrawing_is_a_transition_of_its_own(world: World) -> None:
     second = await world.client.post(path, headers=world.borrower.auth)
     assert second.status_code == 409
     assert "withdrawn" in second.json()["detail"]
+
+
+async def test_an_unverified_borrower_may_draft_but_not_submit(world: World, make_account: MakeAccount) -> None:
+    unverified = await make_account()
+    draft = await world.draft(as_=unverified, **sections(PRIME))
+    refused = await world.submit(draft["id"], as_=unverified)
+    assert refused.status_code == 403, refused.text
+    assert "Confirm your email" in refused.json()["detail"]
+    still = await world.client.get(f"/api/applications/{draft['id']}", headers=unverified.auth)
+    assert still.json()["status"] == "draft"
