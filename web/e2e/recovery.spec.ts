@@ -48,3 +48,40 @@ test("forgot password: the link from the mail sink sets a new password and the o
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId("profile-email")).toHaveText(account.email);
 });
+
+test("the account page lists sign-ins, ends another one and saves the name", async ({
+  page,
+  browser,
+}) => {
+  const account = newAccount();
+  await page.goto("/sign-up");
+  await page.getByLabel("Full name").fill(account.displayName);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await page.getByLabel("Confirm password").fill(account.password);
+  await page.getByRole("button", { name: "Open account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  // A second browser signs in too.
+  const other = await browser.newPage();
+  await other.goto(`${process.env.E2E_BASE_URL}/sign-in`);
+  await other.getByLabel("Email").fill(account.email);
+  await other.getByLabel("Password").fill(account.password);
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other).toHaveURL(/\/account$/);
+
+  await page.reload();
+  await expect(page.getByTestId("sign-in")).toHaveCount(2);
+  await page.getByRole("button", { name: "End", exact: true }).click();
+  await expect(page.getByTestId("sign-in")).toHaveCount(1);
+  await expect(page.getByText("This browser")).toBeVisible();
+  // the other browser is signed out at its next request
+  await other.reload();
+  await expect(other).toHaveURL(/\/sign-in$/);
+  await other.close();
+
+  await page.getByLabel("Full name").fill("Grace Brewster Hopper");
+  await page.getByRole("button", { name: "Save name" }).click();
+  await expect(page.getByText("Your name has been saved.")).toBeVisible();
+  await expect(page.getByTestId("profile-name")).toHaveText("Grace Brewster Hopper");
+});

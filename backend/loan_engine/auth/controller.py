@@ -3,12 +3,13 @@ OAuth token endpoint for API clients is `clients/`'s; the admin endpoints are `u
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 
-from litestar import Controller, Response, get, post
+from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromCookie, JSONBody
+from litestar.params import FromCookie, FromPath, JSONBody
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.request import AnyRequest, request_meta
@@ -21,11 +22,14 @@ from loan_engine.auth.schemas import (
     PasswordChangeRequest,
     PasswordReset,
     PasswordResetRequest,
+    ProfileUpdate,
     RegisterRequest,
     SessionRead,
+    SignInList,
     UserRead,
 )
 from loan_engine.auth.service import AuthService, IssuedSession
+from loan_engine.auth.sessions import AccountService
 
 REFRESH_COOKIE = "le_refresh"
 REFRESH_COOKIE_PATH = "/auth"
@@ -95,12 +99,17 @@ def _session_response(issued: IssuedSession, status_code: int) -> Response[Sessi
     )
 
 
+async def provide_account_service(db_session: NamedDependency[AsyncSession]) -> AccountService:
+    return AccountService(db_session)
+
+
 class AuthController(Controller):
     path = "/auth"
     tags = ["auth"]
     dependencies = {
         "auth_service": Provide(provide_auth_service),
         "recovery": Provide(provide_recovery_service),
+        "account": Provide(provide_account_service),
     }
 
     @post("/register", status_code=201, opt={"problems": (429,)}, summary="Create a borrower account and sign it in")
@@ -222,3 +231,29 @@ class AuthController(Controller):
     async def resend_verification(self, request: AnyRequest, recovery: NamedDependency[RecoveryService]) -> None:
         """409 when the address is already verified; 429 after repeated requests."""
         await recovery.resend_verification(current_user(request), request_meta(request))
+
+    @patch("/me", guards=[allow(roles=ANY_ROLE)], security=BEARER, summary="Change the signed-in person's name")
+    async def update_me(
+        self, request: AnyRequest, account: NamedDependency[AccountService], data: JSONBody[ProfileUpdate]
+    ) -> UserRead:
+        return await account.update_profile(current_user(request), data.display_name, request_meta(request))
+
+    @get("/sessions", guards=[allow(roles=ANY_ROLE)], security=BEARER, summary="The signed-in person's sign-ins")
+    async def sign_ins(self, request: AnyRequest, account: NamedDependency[AccountService]) -> SignInList:
+        """Every sign-in that still works (device, address, started, last used), most recently used first."""
+        return await account.sign_ins(current_user(request))
+
+    @post(
+        "/sessions/{session_id:uuid}/end",
+        status_code=204,
+        opt={"problems": (404,)},
+        guards=[allow(roles=ANY_ROLE)],
+        security=BEARER,
+        summary="End one of the signed-in person's sign-ins",
+    )
+    async def end_sign_in(
+        self, request: AnyRequest, account: NamedDependency[AccountService], session_id: FromPath[uuid.UUID]
+    ) -> None:
+        """Its access and refresh tokens stop working at once. 404 for an unknown, ended or another
+        person's sign-in."""
+        await account.end_sign_in(current_user(request), session_id, request_meta(request))

@@ -17,6 +17,8 @@ PASSWORD_CHANGED = event_type("auth.password.changed", "A person changed their p
 PASSWORD_CHANGE_FAILED = event_type(
     "auth.password.change_failed", "A password change was refused: the current password was wrong"
 )
+SESSION_ENDED = event_type("auth.session.ended", "A person ended one of their sign-ins from the account page")
+PROFILE_UPDATED = event_type("user.profile.updated", "A person changed their name; details.before, details.after")
 PASSWORD_RESET_REQUESTED = event_type(
     "auth.password_reset.requested",
     "A password reset was asked for; details.sent says whether an active account got a link (never told to the caller)",

@@ -154,6 +154,26 @@ async def revoke_session(session: AsyncSession, session_id: uuid.UUID, reason: s
     )
 
 
+async def live_sessions(session: AsyncSession, user_id: uuid.UUID) -> Sequence[AuthSession]:
+    """A person's sign-ins that still work, most recently used first."""
+    query = (
+        select(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None), AuthSession.expires_at > func.now())
+        .order_by(AuthSession.last_used_at.desc(), AuthSession.id)
+    )
+    return (await session.scalars(query)).all()
+
+
+async def revoke_own_session(session: AsyncSession, user_id: uuid.UUID, session_id: uuid.UUID, reason: str) -> bool:
+    """End one live sign-in of `user_id`; False when there is none (another person's is none too)."""
+    result = await session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=func.now(), revoked_reason=reason)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def revoke_user_sessions(
     session: AsyncSession, user_id: uuid.UUID, reason: str, *, keep: uuid.UUID | None = None
 ) -> int:

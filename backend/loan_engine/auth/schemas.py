@@ -81,6 +81,25 @@ class SessionRead(ApiStruct):
     token_type: Literal["Bearer"] = "Bearer"
 
 
+class SignInRead(ApiStruct):
+    """One of a person's sign-ins (a browser or device that holds a refresh token)."""
+
+    id: uuid.UUID
+    device: str | None  # the User-Agent it signed in with
+    address: str | None  # the source address it signed in from
+    started_at: datetime
+    last_used_at: datetime  # its last sign-in or token refresh
+    current: bool  # the sign-in making this request
+
+
+class SignInList(ApiStruct):
+    items: list[SignInRead]
+
+
+class ProfileUpdate(ApiStruct):
+    display_name: DisplayName
+
+
 class PasswordResetRequest(ApiStruct):
     email: Email
 

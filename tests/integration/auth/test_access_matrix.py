@@ -68,6 +68,10 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     ("POST", "/auth/password/reset"): Public(422, json={"token": "matrix-probe", "newPassword": "marble-orchid-58x"}),
     ("POST", "/auth/email/verify"): Public(422, json={"token": "matrix-probe"}),
     ("POST", "/auth/email/verification"): Guarded(PEOPLE, 202),
+    # the account page: one's own sign-ins and name (another person's sign-in is a 404)
+    ("PATCH", "/auth/me"): Guarded(PEOPLE, 200, json={"displayName": "Matrix Person"}),
+    ("GET", "/auth/sessions"): Guarded(PEOPLE, 200),
+    ("POST", "/auth/sessions/{session_id:uuid}/end"): Guarded(PEOPLE, 404),
     ("GET", "/api/admin/users"): Guarded(ADMIN, 200),
     ("GET", "/api/admin/users/{user_id:uuid}"): Guarded(ADMIN, 404),
     ("PUT", "/api/admin/users/{user_id:uuid}/roles"): Guarded(ADMIN, 404, json={"roles": ["borrower"]}),

@@ -29,6 +29,16 @@ export const authApi = {
   resendVerification: async () => {
     unwrap(await api.POST("/auth/email/verification"));
   },
+  updateProfile: async (body: Schemas["ProfileUpdate"]) =>
+    unwrap(await api.PATCH("/auth/me", { body })),
+  signIns: async () => unwrap(await api.GET("/auth/sessions")),
+  endSignIn: async (sessionId: string) => {
+    unwrap(
+      await api.POST("/auth/sessions/{session_id}/end", {
+        params: { path: { session_id: sessionId } },
+      }),
+    );
+  },
   changePassword: async (body: Schemas["PasswordChangeRequest"]) => {
     unwrap(await api.POST("/auth/password", { body }));
   },

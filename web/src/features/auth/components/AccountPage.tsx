@@ -1,4 +1,4 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { ApiError } from "../../../lib/api/problem";
 import { formatDate } from "../../../lib/format";
@@ -12,6 +12,7 @@ import { MIN_PASSWORD_LENGTH } from "./SignUpPage";
 export default function AccountPage() {
   usePageTitle("Your account");
   const { user } = useSession();
+  const [name, setName] = useState(user?.displayName ?? "");
   if (!user) return null;
   return (
     <div className="account">
@@ -23,10 +24,10 @@ export default function AccountPage() {
         <section className="card" aria-labelledby="profile-heading">
           <h2 id="profile-heading">Profile</h2>
           <dl className="details">
-            {user.displayName && (
+            {name && (
               <div>
                 <dt>Name</dt>
-                <dd data-testid="profile-name">{user.displayName}</dd>
+                <dd data-testid="profile-name">{name}</dd>
               </div>
             )}
             <div>
@@ -55,9 +56,115 @@ export default function AccountPage() {
             )}
           </dl>
         </section>
+        <NameForm name={name} onSaved={setName} />
         <ChangePasswordForm />
+        <SignIns />
       </div>
     </div>
+  );
+}
+
+function NameForm({ name, onSaved }: { name: string; onSaved: (name: string) => void }) {
+  const [value, setValue] = useState(name);
+  const [error, setError] = useState<string | undefined>();
+  const save = useMutation({
+    mutationFn: authApi.updateProfile,
+    onSuccess: (user) => onSaved(user.displayName),
+    onError: (e) => setError(e instanceof ApiError ? e.fieldErrors.displayName : undefined),
+  });
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    save.reset();
+    if (!value.trim()) {
+      setError("Enter your name.");
+      return;
+    }
+    setError(undefined);
+    save.mutate({ displayName: value.trim() });
+  }
+
+  return (
+    <section className="card" aria-labelledby="name-heading">
+      <h2 id="name-heading">Your name</h2>
+      {save.isSuccess && (
+        <div className="alert alert--success" role="status">
+          <p className="alert__title">Your name has been saved.</p>
+        </div>
+      )}
+      <ProblemAlert error={save.error} title="We couldn't save your name" />
+      <form onSubmit={submit} noValidate className="form-grid form-grid--1">
+        <TextField
+          label="Full name"
+          error={error}
+          autoComplete="name"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
+        <div>
+          <button className="btn btn--primary" type="submit" disabled={save.isPending}>
+            Save name
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Every sign-in that still works; any but this one can be ended (its tokens stop working at once). */
+function SignIns() {
+  const queryClient = useQueryClient();
+  const signIns = useQuery({ queryKey: ["auth", "sign-ins"], queryFn: authApi.signIns });
+  const end = useMutation({
+    mutationFn: authApi.endSignIn,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["auth", "sign-ins"] }),
+  });
+  return (
+    <section className="card" aria-labelledby="sign-ins-heading">
+      <h2 id="sign-ins-heading">Where you're signed in</h2>
+      <ProblemAlert error={signIns.error ?? end.error} title="We couldn't load or end a sign-in" />
+      {signIns.data && (
+        <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="sign-ins-heading">
+          <table className="data">
+            <thead>
+              <tr>
+                <th scope="col">Device</th>
+                <th scope="col">Address</th>
+                <th scope="col">Started</th>
+                <th scope="col">Last used</th>
+                <th scope="col">
+                  <span className="visually-hidden">Action</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {signIns.data.items.map((s) => (
+                <tr key={s.id} data-testid="sign-in">
+                  <td>{s.device ?? "Unknown device"}</td>
+                  <td>{s.address ?? "Unknown"}</td>
+                  <td>{new Date(s.startedAt).toLocaleString()}</td>
+                  <td>{new Date(s.lastUsedAt).toLocaleString()}</td>
+                  <td>
+                    {s.current ? (
+                      <span className="badge">This browser</span>
+                    ) : (
+                      <button
+                        className="btn btn--ghost btn--small"
+                        type="button"
+                        disabled={end.isPending}
+                        onClick={() => end.mutate(s.id)}
+                      >
+                        End
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
   );
 }
 
