@@ -42,7 +42,7 @@ def test_first_deploy_migrates_first_then_scales_up_with_secrets_by_arn(
     assert run["network"] == svc["networkConfiguration"]
     assert run["overrides"]["containerOverrides"] == [{"name": "api", "command": ["loan-engine", "db", "upgrade"]}]
     # ...and strictly before the service was touched.
-    assert result.out.index("exited 0") < result.out.index("rolling the service")
+    assert result.out.index("exited 0") < result.out.index(f"rolling {SERVICE} to")
 
     # Secrets by ARN, never by value.
     td = aws.ecs.describe_task_definition(taskDefinition=SERVICE)["taskDefinition"]
@@ -170,7 +170,7 @@ def test_image_that_was_never_pushed_fails_before_touching_anything(
     assert result.code == 1
     assert "image loan-engine/api:nothere is not in ECR: build and push it first" in result.err
     assert ecs.runs == []
-    assert len(aws.ecs.list_task_definitions()["taskDefinitionArns"]) == 1
+    assert len(aws.ecs.list_task_definitions(familyPrefix=SERVICE)["taskDefinitionArns"]) == 1
 
 
 def test_rollback_api_puts_the_previous_revision_back_without_migrating(
@@ -200,7 +200,7 @@ def test_deploy_dry_run_migrates_nothing_and_changes_nothing(
     assert "[  would create] task definition revision" in result.out
     assert ecs.runs == []
     assert len(ecs.updates) == updates
-    assert len(aws.ecs.list_task_definitions()["taskDefinitionArns"]) == 1
+    assert len(aws.ecs.list_task_definitions(familyPrefix=SERVICE)["taskDefinitionArns"]) == 1
 
 
 def test_rotating_the_jwt_key_keeps_the_old_one_as_previous_and_restarts_tasks(

@@ -233,7 +233,6 @@ def _status_web(aws: Aws, out: Reporter, config: Config) -> None:
         out.line("web: distribution not created (run bootstrap)")
         return
     out.line(f"web: distribution {dist.id} at https://{dist.domain}")
-    bucket = config.web.bucket or config.names.bucket(aws.account_id)
-    for release in s3web.read_history(aws, bucket)[:3]:
+    for release in s3web.read_history(aws, s3web.require_bucket(config))[:3]:
         assets = len(release.get("assets", []))
         out.line(f"  release {release.get('id')} published {release.get('published')} ({assets} assets)")
