@@ -58,6 +58,19 @@ def test_first_deploy_migrates_first_then_scales_up_with_secrets_by_arn(
     assert container["portMappings"][0]["containerPort"] == 8000
     assert container["command"] == ["loan-engine", "serve", "--host", "0.0.0.0", "--port", "8000"]
 
+    # The worker follows on the same image and secrets, as one `loan-engine worker` task, after the API.
+    worker_svc = aws.ecs.describe_services(cluster=PREFIX, services=[f"{PREFIX}-worker"])["services"][0]
+    assert worker_svc["taskDefinition"].endswith(f"{PREFIX}-worker:2")
+    assert worker_svc["desiredCount"] == 1
+    worker = aws.ecs.describe_task_definition(taskDefinition=f"{PREFIX}-worker")["taskDefinition"]
+    [worker_container] = worker["containerDefinitions"]
+    assert worker_container["image"] == container["image"]
+    assert worker_container["command"] == ["loan-engine", "worker"]
+    assert worker_container["secrets"] == container["secrets"]
+    assert "portMappings" not in worker_container or not worker_container["portMappings"]
+    assert worker_container["logConfiguration"]["options"]["awslogs-group"] == f"/ecs/{PREFIX}-worker"
+    assert result.out.index(f"{SERVICE} is running") < result.out.index(f"rolling {PREFIX}-worker to")
+
 
 def test_failed_migration_stops_the_deploy_before_the_service_changes(
     deploy: Callable[[str], Result], aws: Clients, ecs: EcsScheduler

@@ -27,7 +27,8 @@ def test_bootstrap_then_both_deploys_then_verify_passes(
     check = cli("verify", "--api-url", edge.url, "--web-url", edge.url)
     assert check.code == 0, check.out + check.err
     assert "[FAIL]" not in check.out
-    assert "all 10 checks passed" in check.out
+    assert f"[PASS] worker service: {PREFIX}-worker:2 COMPLETED, 1/1 tasks running" in check.out
+    assert "all 11 checks passed" in check.out
 
 
 def stack_status(aws: Clients, part: str) -> str:
@@ -152,3 +153,4 @@ def test_bootstrap_without_a_database_url_stops_before_creating_the_secret(
     assert result.err.count("\n") == 1, "one line"
     assert "LOAN_INFRA_DATABASE_URL" in result.err
     assert aws.secretsmanager.list_secrets()["SecretList"] == []
+
