@@ -153,4 +153,3 @@ def test_bootstrap_without_a_database_url_stops_before_creating_the_secret(
     assert result.err.count("\n") == 1, "one line"
     assert "LOAN_INFRA_DATABASE_URL" in result.err
     assert aws.secretsmanager.list_secrets()["SecretList"] == []
-
