@@ -230,7 +230,8 @@ def test_rotating_the_jwt_key_keeps_the_old_one_as_previous_and_restarts_tasks(
     assert new["JWT_PREVIOUS_SECRET"] == old["JWT_SECRET"]
     assert new["JWT_SECRET"] != old["JWT_SECRET"]
     assert len(new["JWT_SECRET"]) >= 64
-    assert ecs.updates[-1]["force_new_deployment"] is True
+    forced = [u for u in ecs.updates[-2:] if u["force_new_deployment"]]
+    assert [u["service"] for u in forced] == [SERVICE, f"{PREFIX}-worker"], "the API's tasks, then the worker's"
     assert new["JWT_SECRET"] not in result.out + result.err
 
 

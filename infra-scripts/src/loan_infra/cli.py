@@ -107,14 +107,18 @@ def _destroy(aws: Aws, out: Reporter, config: Config, args: argparse.Namespace) 
 
 
 def _rotate(aws: Aws, out: Reporter, config: Config, args: argparse.Namespace) -> None:
-    # Secrets are read only at task start, so new tasks are needed to pick the new version up.
+    # Secrets are read only at task start, so new tasks are needed to pick the new version up:
+    # the API's first, then the worker's (it reads the same two secrets).
     secrets.rotate(aws, out, config.names, args.which)
-    svc = require_service(aws, config)
-    out.step("restarting the API tasks so they read the new secret")
-    if out.dry_run:
-        return
-    deployment = start_rollout(aws, config, svc.task_definition, svc.desired, force=True)
-    wait_for_rollout(aws, out, config, deployment, svc.task_definition)
+    for service in (config.names.service, config.names.worker_service):
+        svc = require_service(aws, config, service)
+        if svc.desired == 0:
+            continue
+        out.step(f"restarting the {service} tasks so they read the new secret")
+        if out.dry_run:
+            continue
+        deployment = start_rollout(aws, config, svc.task_definition, svc.desired, force=True, service=service)
+        wait_for_rollout(aws, out, config, deployment, svc.task_definition, service=service)
 
 
 HANDLERS: dict[str, Handler] = {
