@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from loan_engine.db.migrations import is_ours
 from loan_engine.models import Base
 
 config = context.config
@@ -21,6 +22,7 @@ def _configure(connection: Connection | None = None) -> None:
         target_metadata=target_metadata,
         compare_type=True,
         compare_server_default=True,
+        include_name=is_ours,
         transaction_per_migration=True,
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import asynccontextmanager
 
@@ -18,6 +20,7 @@ from litestar.types import ControllerRouterHandler
 from loan_engine import __version__
 from loan_engine.api.guard import guard_request
 from loan_engine.api.openapi import document_problems
+from loan_engine.applications.controller import ApplicationsController, key_wrapper
 from loan_engine.audit.controller import AuditController
 from loan_engine.auth.controller import AuthController
 from loan_engine.auth.guards import allow
@@ -31,9 +34,11 @@ from loan_engine.db.engine import create_engine, create_sessionmaker, provide_se
 from loan_engine.db.migrations import head_revisions
 from loan_engine.errors import handle_exception
 from loan_engine.health.controller import HealthController
+from loan_engine.jobs.queue import run_worker
 from loan_engine.ledger.controller import AdminLedgerController
 from loan_engine.loans.controller import LoansController
 from loan_engine.log_config import configure_logging
+from loan_engine.mail.compose import MailComposer
 from loan_engine.middleware import RequestContextMiddleware
 from loan_engine.policy.controller import AdminPolicyController
 from loan_engine.products.controller import AdminProductsController, ProductsController
@@ -60,6 +65,7 @@ def route_handlers() -> list[ControllerRouterHandler]:
         AdminPolicyController,
         AdminLedgerController,
         LoansController,
+        ApplicationsController,
     ]
 
 
@@ -80,13 +86,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         handlers.append(web_router())
     app = Litestar(
         route_handlers=handlers,
-        lifespan=[_database_lifespan],
+        lifespan=[_database_lifespan, _worker_lifespan],
         state=State(
             {
                 "settings": settings,
                 "web_dist": settings.web_dist,
                 "tokens": token_service_for(settings),  # fails fast on bad key material
+                "data_keys": key_wrapper(settings.data_kek, settings.data_kek_id, prod=settings.is_prod),
                 "passwords": PasswordHashing(),
+                "mail": MailComposer(settings.mail),
             }
         ),
         dependencies={"db_session": Provide(provide_session)},
@@ -123,6 +131,24 @@ async def _database_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
         await engine.dispose()
 
 
+@asynccontextmanager
+async def _worker_lifespan(app: Litestar) -> AsyncGenerator[None, None]:
+    """Development (`loan-engine serve` sets RUN_WORKER_IN_PROCESS): the job worker runs in the API process,
+    so the outbox is delivered to the mail sink without a second command. In AWS the worker is its own
+    service (`loan-engine worker`)."""
+    settings: Settings = app.state.settings
+    if not settings.run_worker_in_process:
+        yield
+        return
+    worker = asyncio.create_task(run_worker(settings, install_signal_handlers=False), name="job-worker")
+    try:
+        yield
+    finally:
+        worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker
+
+
 def _cors(origins: Sequence[str]) -> CORSConfig | None:
     if not origins:
         return None  # same origin only (the CloudFront topology needs no CORS at all)
@@ -140,7 +166,8 @@ def _openapi() -> OpenAPIConfig:
         title="Loan Engine API",
         version=__version__,
         description=(
-            "Loan pricing, Reg Z disclosure, decisions and servicing. Money and rates are decimal "
+            "Loan pricing and Reg Z disclosure, products and credit policy, loan servicing and a double-entry "
+            "ledger. Money and rates are decimal "
             "strings; errors are RFC 9457 application/problem+json. Any path answers 405 with `Allow` to a "
             "method it does not take, and 500 (with only a request id) to a failure of ours."
         ),

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from types import FrameType
 
 import click
@@ -13,12 +15,14 @@ import uvicorn
 
 from loan_engine.cli_support import database_url, load_settings, with_session
 from loan_engine.db import migrations
+from loan_engine.jobs.queue import run_worker
 from loan_engine.ledger.cli import ledger
+from loan_engine.mail.cli import mail
 from loan_engine.policy.cli import policy
 from loan_engine.policy.loading import seed_development
 from loan_engine.products.cli import products
 from loan_engine.quotes.cli import apr, quote
-from loan_engine.settings import Environment
+from loan_engine.settings import Environment, Settings
 from loan_engine.users.cli import users
 
 
@@ -54,7 +58,7 @@ def serve(host: str, port: int, workers: int, reload: bool, no_seed: bool) -> No
     # turn that into a normal exit so the embedded database is stopped on the way out.
     signal.signal(signal.SIGTERM, _exit_with(0))
     signal.signal(signal.SIGINT, _exit_with(130))
-    with database_url(settings) as url:
+    with database_url(settings) as url, _dev_mail(settings, f"http://{host}:{port}"):
         os.environ["DATABASE_URL"] = url
         if settings.environment is Environment.DEV and not no_seed:
             for line in asyncio.run(with_session(url, seed_development)):
@@ -72,6 +76,47 @@ def serve(host: str, port: int, workers: int, reload: bool, no_seed: bool) -> No
             server_header=False,
             timeout_graceful_shutdown=25,
         )
+
+
+@contextmanager
+def _dev_mail(settings: Settings, own_url: str) -> Iterator[None]:
+    """Development without SMTP_HOST: start the mail sink (messages kept under .data/mail) and run the job
+    worker inside the API process, so a sign-up's verification mail arrives with no other command. Links
+    in messages point at this server unless PUBLIC_BASE_URL says otherwise."""
+    if settings.environment is not Environment.DEV:
+        yield
+        return
+    os.environ["RUN_WORKER_IN_PROCESS"] = "true"
+    os.environ.setdefault("PUBLIC_BASE_URL", own_url)
+    if settings.mail.host is not None:
+        yield
+        return
+    from loan_engine.mail.sink import SINK_LABEL, start_sink
+
+    folder = settings.data_dir / "mail"
+    sink = start_sink(folder)
+    os.environ.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(sink.port), "SMTP_TLS": "none", "MAIL_DEV_SINK": "1"})
+    click.echo(
+        f"loan-engine: {SINK_LABEL} on 127.0.0.1:{sink.port}, messages in {folder} (loan-engine mail list)", err=True
+    )
+    try:
+        yield
+    finally:
+        sink.stop()
+
+
+@main.command()
+@click.option("--concurrency", default=2, show_default=True, type=click.IntRange(1, 32), help="Jobs run at once.")
+def worker(concurrency: int) -> None:
+    """Run background jobs (mail delivery from the outbox; later close of business) until SIGTERM.
+
+    Uses DATABASE_URL (or the embedded database in dev) and the SMTP_* settings. Any number of workers
+    may run: each job is taken by one. On SIGTERM running jobs finish (up to 25 s), then it exits.
+    """
+    settings = load_settings()
+    with database_url(settings) as url:
+        click.echo("loan-engine: worker started (queue: mail)", err=True)
+        asyncio.run(run_worker(replace(settings, database_url=url), concurrency=concurrency))
 
 
 def _exit_with(code: int) -> Callable[[int, FrameType | None], None]:
@@ -125,6 +170,7 @@ main.add_command(users)
 main.add_command(products)
 main.add_command(policy)
 main.add_command(ledger)
+main.add_command(mail)
 
 main.add_command(quote)
 main.add_command(apr)

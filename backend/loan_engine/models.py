@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
+from loan_engine.applications import models as applications_models
 from loan_engine.audit import models as audit_models
 from loan_engine.auth import models as auth_models
 from loan_engine.clients import models as clients_models
@@ -15,6 +16,7 @@ from loan_engine.db.base import Base
 from loan_engine.idempotency import models as idempotency_models
 from loan_engine.ledger import models as ledger_models
 from loan_engine.loans import models as loans_models
+from loan_engine.mail import models as mail_models
 from loan_engine.policy import models as policy_models
 from loan_engine.products import models as products_models
 
@@ -27,6 +29,8 @@ FEATURE_MODELS = (
     loans_models,
     ledger_models,
     idempotency_models,
+    applications_models,
+    mail_models,
 )
 metadata: MetaData = Base.metadata
 

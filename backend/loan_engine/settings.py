@@ -7,6 +7,7 @@ line on stderr and exit code 2. No secret ever defaults to a random value.
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,30 @@ class JwtSettings:
         return bool(self.secret or self.private_key)
 
 
+class SmtpSecurity(StrEnum):
+    STARTTLS = "starttls"  # port 587: plain connection upgraded with STARTTLS (SES's usual)
+    TLS = "tls"  # port 465: TLS from the first byte
+    NONE = "none"  # loopback only: the development sink and the tests' server
+
+
+@dataclass(frozen=True, slots=True)
+class MailSettings:
+    """Where mail goes and who it is from. `host` None: no mail server is configured (dev: `serve` starts
+    the development sink and sets `sink`; elsewhere the outbox keeps the messages until one is set)."""
+
+    host: str | None = None
+    port: int = 587
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    security: SmtpSecurity = SmtpSecurity.STARTTLS
+    timeout_s: int = 20
+    sender: str = "Loan Engine <no-reply@loan-engine.invalid>"
+    sink: bool = False  # the host is the development sink (`loan-engine serve` without SMTP_HOST)
+    lender_name: str = "Loan Engine Lending (development)"
+    lender_address: str = "Set LENDER_ADDRESS to the lender's postal address"
+    public_base_url: str = "http://127.0.0.1:8000"  # where links in messages point (the web app)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     environment: Environment = Environment.DEV
@@ -78,6 +103,14 @@ class Settings:
     web_dist: Path | None = None
     data_dir: Path = PROJECT_ROOT / ".data"
     jwt: JwtSettings = field(default_factory=JwtSettings)
+    # The key-encryption key that wraps each application's data key (base64 of 32 bytes). Unset outside
+    # prod: the published development key (applications/crypto.py); unset in prod: applications answer
+    # 503 until it is set (never a weak key). In AWS a KMS key replaces it.
+    data_kek: str | None = field(default=None, repr=False)
+    data_kek_id: str = "kek1"
+    mail: MailSettings = field(default_factory=MailSettings)
+    # run the job worker inside the API process (set by `loan-engine serve` in development)
+    run_worker_in_process: bool = False
 
     @property
     def command_timeout_s(self) -> float:
@@ -133,10 +166,42 @@ def _parse(env: Mapping[str, str]) -> Settings:
         web_dist=Path(web_dist).resolve() if web_dist else None,
         data_dir=Path(get("LOAN_ENGINE_DATA_DIR") or PROJECT_ROOT / ".data"),
         jwt=_jwt(get),
+        data_kek=_kek(get("DATA_KEK")),
+        data_kek_id=get("DATA_KEK_ID") or "kek1",
+        mail=_mail(get),
+        run_worker_in_process=_bool("RUN_WORKER_IN_PROCESS", get("RUN_WORKER_IN_PROCESS")),
     )
+
     if prod and not settings.jwt.configured:
         raise SettingsError("JWT_PRIVATE_KEY or JWT_SECRET is required when ENVIRONMENT=prod")
     return settings
+
+
+def _mail(get: Callable[[str], str | None]) -> MailSettings:
+    """SMTP and the sender. Not required in prod (the deployment gains them with the worker service):
+    without SMTP_HOST the outbox keeps every message and the worker logs `mail_not_configured`."""
+    security = _enum(SmtpSecurity, "SMTP_TLS", get("SMTP_TLS"), SmtpSecurity.STARTTLS)
+    default_port = {SmtpSecurity.STARTTLS: 587, SmtpSecurity.TLS: 465, SmtpSecurity.NONE: 25}[security]
+    username, password = get("SMTP_USERNAME"), get("SMTP_PASSWORD")
+    if (username is None) != (password is None):
+        raise SettingsError("set both SMTP_USERNAME and SMTP_PASSWORD, or neither")
+    base_url = (get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise SettingsError(f"PUBLIC_BASE_URL must be an http(s) URL, got {base_url!r}")
+    defaults = MailSettings()
+    return MailSettings(
+        host=get("SMTP_HOST"),
+        port=_int("SMTP_PORT", get("SMTP_PORT"), default_port, 1, 65535),
+        username=username,
+        password=password,
+        security=security,
+        timeout_s=_int("SMTP_TIMEOUT_S", get("SMTP_TIMEOUT_S"), 20, 1, 300),
+        sender=get("MAIL_FROM") or defaults.sender,
+        sink=_bool("MAIL_DEV_SINK", get("MAIL_DEV_SINK")),
+        lender_name=get("LENDER_NAME") or defaults.lender_name,
+        lender_address=get("LENDER_ADDRESS") or defaults.lender_address,
+        public_base_url=base_url,
+    )
 
 
 def _jwt(get: Callable[[str], str | None]) -> JwtSettings:
@@ -159,6 +224,18 @@ def _jwt(get: Callable[[str], str | None]) -> JwtSettings:
         issuer=get("JWT_ISSUER") or "loan-engine",
         audience=get("JWT_AUDIENCE") or "loan-engine-api",
     )
+
+
+def _kek(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        key = base64.b64decode(raw, validate=True)
+    except ValueError:
+        raise SettingsError("DATA_KEK must be base64") from None
+    if len(key) != 32:
+        raise SettingsError("DATA_KEK must be 32 random bytes, base64-encoded")
+    return raw
 
 
 def _database_url(raw: str) -> str:

@@ -31,6 +31,7 @@ test("sign up, stay signed in across a reload, sign out, sign back in", async ({
 
   await banner.getByRole("button", { name: "Sign out" }).click();
   await expect(banner.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect.poll(() => new URL(page.url()).pathname).toBe("/"); // signing out from the account page lands home
   await expect(
     page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Account" }),
   ).toHaveCount(0);
@@ -105,4 +106,23 @@ test("change the password from the account page", async ({ page }) => {
   await page.getByLabel("Password").fill(next);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/account$/);
+});
+
+test("a visitor without a session makes no refresh call and the console stays clean", async ({
+  page,
+}) => {
+  const refreshes: string[] = [];
+  const console: string[] = [];
+  page.on("request", (r) => {
+    if (new URL(r.url()).pathname === "/auth/refresh") refreshes.push(r.url());
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") console.push(`${m.type()}: ${m.text()}`);
+  });
+  for (const path of ["/", "/products", "/sign-in", "/sign-up", "/no-such-page"]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  }
+  expect(refreshes).toEqual([]);
+  expect(console).toEqual([]);
 });

@@ -4,6 +4,7 @@
  * WEB_DIST=web/dist, waits until /health/ready answers, and tells the tests where it is
  * (E2E_BASE_URL). In development mode the API seeds the shipped personal loan and its policy; an
  * admin is created first with `loan-engine users create-admin` (E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD).
+ * Without SMTP settings the API runs the development mail sink; E2E_DATA_DIR lets tests read it.
  * Used as Playwright's globalSetup; the returned function is the teardown.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -48,7 +49,12 @@ async function waitReady(url: string, child: ChildProcess, logFile: string, time
   throw new Error(`the API was not ready within ${timeoutMs / 1000}s; see ${logFile}`);
 }
 
-export type Backend = { url: string; stop: () => Promise<void>; admin: Credentials };
+export type Backend = {
+  url: string;
+  stop: () => Promise<void>;
+  admin: Credentials;
+  dataDir: string;
+};
 export type Credentials = { email: string; password: string };
 
 export async function startBackend(): Promise<Backend> {
@@ -111,7 +117,7 @@ export async function startBackend(): Promise<Backend> {
     await stop();
     throw error;
   }
-  return { url, stop, admin };
+  return { url, stop, admin, dataDir };
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -120,5 +126,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.E2E_BASE_URL = backend.url;
   process.env.E2E_ADMIN_EMAIL = backend.admin.email;
   process.env.E2E_ADMIN_PASSWORD = backend.admin.password;
+  process.env.E2E_DATA_DIR = backend.dataDir; // where the development mail sink keeps messages
   return backend.stop;
 }

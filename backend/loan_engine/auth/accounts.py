@@ -66,6 +66,19 @@ async def find_by_email(session: AsyncSession, email: str) -> UserRead | None:
     return None if user is None else user_read(user)
 
 
+def is_verified(principal: UserPrincipal) -> bool:
+    """The predicate other features call: has this person proven their email address? (An unverified
+    borrower may price loans and start an application, but not submit one.)"""
+    return principal.email_verified
+
+
+async def email_verified(session: AsyncSession, user_id: uuid.UUID) -> bool:
+    """The same predicate from the database, for a use case that holds only the account's id."""
+    require_transaction(session)
+    user = await repository.get_user(session, user_id)
+    return user is not None and user.email_verified_at is not None
+
+
 async def search(
     session: AsyncSession,
     *,
@@ -154,6 +167,7 @@ def user_read(user: User | UserPrincipal) -> UserRead:
         status=UserStatus(user.status),
         created_at=user.created_at,
         last_sign_in_at=user.last_sign_in_at,
+        email_verified=user.email_verified_at is not None,
     )
 
 

@@ -17,3 +17,21 @@ PASSWORD_CHANGED = event_type("auth.password.changed", "A person changed their p
 PASSWORD_CHANGE_FAILED = event_type(
     "auth.password.change_failed", "A password change was refused: the current password was wrong"
 )
+PASSWORD_RESET_REQUESTED = event_type(
+    "auth.password_reset.requested",
+    "A password reset was asked for; details.sent says whether an active account got a link (never told to the caller)",
+)
+PASSWORD_RESET_COMPLETED = event_type(
+    "auth.password_reset.completed", "A password was set with a reset link; details.sessionsEnded"
+)
+PASSWORD_RESET_FAILED = event_type(
+    "auth.password_reset.failed", "A reset link was refused: unknown, used, expired or superseded"
+)
+EMAIL_VERIFICATION_SENT = event_type("auth.email.verification_sent", "A person asked for a new verification link")
+EMAIL_VERIFIED = event_type(
+    "auth.email.verified",
+    "A person proved an email address with a link; details.email (details.previousEmail on a change)",
+)
+EMAIL_VERIFICATION_FAILED = event_type(
+    "auth.email.verification_failed", "A verification link was refused: unknown, used, expired or superseded"
+)

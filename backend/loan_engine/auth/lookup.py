@@ -53,5 +53,6 @@ async def _user(connection: AsyncConnection, claims: AccessClaims) -> UserPrinci
         status=UserStatus(row.status),
         created_at=row.created_at,
         last_sign_in_at=row.last_sign_in_at,
+        email_verified_at=row.email_verified_at,
         session_id=claims.session_id,
     )

@@ -45,6 +45,7 @@ class User(Base):
     updated_at: Mapped[datetime] = mapped_column(TZ, server_default=func.now())
     password_changed_at: Mapped[datetime] = mapped_column(TZ, server_default=func.now())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(TZ)
+    email_verified_at: Mapped[datetime | None] = mapped_column(TZ)
 
 
 class AuthSession(Base):
@@ -61,6 +62,7 @@ class AuthSession(Base):
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
     source_address: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(256))
+    last_used_at: Mapped[datetime] = mapped_column(TZ, server_default=func.now())
 
 
 class RefreshToken(Base):
@@ -88,3 +90,21 @@ class AuthThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer)
     last_failure_at: Mapped[datetime] = mapped_column(TZ, index=True)
     next_allowed_at: Mapped[datetime] = mapped_column(TZ)
+
+
+class AccountToken(Base):
+    """A one-time link sent by mail (password reset, email verification), stored only as its SHA-256.
+    `email` is the address the token was sent to: a verification proves that address (for an email
+    change, the new one), and a token for an address the account no longer has is void."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (CheckConstraint("purpose IN ('password_reset', 'email_verification')", name="purpose"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(TZ, server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(TZ)
+    used_at: Mapped[datetime | None] = mapped_column(TZ)

@@ -20,6 +20,7 @@ class Scope(StrEnum):
     """What an API client may do. Only scopes some route accepts exist: a feature that gives API clients
     access to its routes adds its scopes here (see docs/SECURITY.md §2)."""
 
+    APPLICATIONS_WRITE = "applications:write"
     AUDIT_READ = "audit:read"
     LOANS_READ = "loans:read"
     LOANS_WRITE = "loans:write"
@@ -41,7 +42,13 @@ class UserPrincipal:
     status: UserStatus
     created_at: datetime
     last_sign_in_at: datetime | None
+    email_verified_at: datetime | None
     session_id: uuid.UUID
+
+    @property
+    def email_verified(self) -> bool:
+        """Whether the person has proven their email address (a later "submit application" requires it)."""
+        return self.email_verified_at is not None
 
     def has_any(self, roles: frozenset[Role]) -> bool:
         return not self.roles.isdisjoint(roles)

@@ -9,10 +9,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import Row, func, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from loan_engine.auth.models import AuthSession, RefreshToken, User
+from loan_engine.auth.models import AccountToken, AuthSession, RefreshToken, User
+from loan_engine.auth.tokens import secret_digest
 
-# id, email, display_name, roles, status, created_at, last_sign_in_at, session revoked_at, session expires_at
-PrincipalRow = Row[uuid.UUID, str, str, list[str], str, datetime, datetime | None, datetime | None, datetime]
+# id, email, display_name, roles, status, created_at, last_sign_in_at, email_verified_at, session revoked_at,
+# session expires_at
+PrincipalRow = Row[
+    uuid.UUID, str, str, list[str], str, datetime, datetime | None, datetime | None, datetime | None, datetime
+]
 
 # ---- users -----------------------------------------------------------------------------------
 
@@ -73,6 +77,17 @@ async def search_users(
     return (await session.scalars(query)).all()
 
 
+async def live_account_token(session: AsyncSession, raw: str, purpose: str) -> AccountToken | None:
+    """The unused, unexpired one-time link behind `raw` (not locked: `account_tokens.spend` locks and spends)."""
+    query = select(AccountToken).where(
+        AccountToken.token_hash == secret_digest(raw),
+        AccountToken.purpose == purpose,
+        AccountToken.used_at.is_(None),
+        AccountToken.expires_at > func.now(),
+    )
+    return (await session.scalars(query)).one_or_none()
+
+
 # ---- principals ------------------------------------------------------------------------------
 
 
@@ -89,6 +104,7 @@ async def user_with_session(
             User.status,
             User.created_at,
             User.last_sign_in_at,
+            User.email_verified_at,
             AuthSession.revoked_at,
             AuthSession.expires_at,
         )

@@ -68,6 +68,7 @@ class UserRead(ApiStruct):
     status: UserStatus
     created_at: datetime
     last_sign_in_at: datetime | None
+    email_verified: bool = False
 
 
 class SessionRead(ApiStruct):
@@ -78,3 +79,16 @@ class SessionRead(ApiStruct):
     expires_in: int
     user: UserRead
     token_type: Literal["Bearer"] = "Bearer"
+
+
+class PasswordResetRequest(ApiStruct):
+    email: Email
+
+
+class PasswordReset(ApiStruct):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=200, description="The token from the reset link")]
+    new_password: NewPassword
+
+
+class EmailVerification(ApiStruct):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=200, description="The token from the link")]

@@ -16,11 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.request import RequestMeta
 from loan_engine.audit.service import ANONYMOUS, Outcome, Party, record
-from loan_engine.auth import events, repository, throttle
+from loan_engine.auth import events, notices, repository, throttle
 from loan_engine.auth.accounts import new_user, normalize_email, user_read
 from loan_engine.auth.models import AuthSession, RefreshToken, User
 from loan_engine.auth.passwords import PasswordHashing, check_policy, user_inputs_for
 from loan_engine.auth.principal import Role, UserPrincipal, UserStatus
+from loan_engine.auth.recovery import send_verification
 from loan_engine.auth.schemas import UserRead
 from loan_engine.auth.tokens import (
     REFRESH_IDLE_TTL,
@@ -38,6 +39,8 @@ from loan_engine.errors import (
     RateLimitedError,
     ValidationError,
 )
+from loan_engine.mail.compose import MailComposer
+from loan_engine.settings import MailSettings
 
 T = TypeVar("T")
 log = structlog.get_logger("loan_engine.auth")
@@ -59,10 +62,17 @@ class AuthService:
     """The sign-in use cases. Each runs its database work in one transaction (`db.transactions`); password
     hashing and verification (~50 ms of CPU) run outside it, so no transaction waits on Argon2id."""
 
-    def __init__(self, session: AsyncSession, tokens: TokenService, passwords: PasswordHashing) -> None:
+    def __init__(
+        self,
+        session: AsyncSession,
+        tokens: TokenService,
+        passwords: PasswordHashing,
+        mail: MailComposer | None = None,
+    ) -> None:
         self.session = session
         self.tokens = tokens
         self.passwords = passwords
+        self.mail = mail or MailComposer(MailSettings())
 
     # ---- registration and sign-in -------------------------------------------------------------
 
@@ -89,6 +99,7 @@ class AuthService:
             user = new_user(email, display_name, password_hash, Role.BORROWER, signed_in=True)
             await repository.add(self.session, user)
             issued = await self._start_session(user, meta)
+            await send_verification(self.session, self.mail, user)  # in the outbox, committed with the account
             await record(
                 self.session,
                 events.USER_REGISTERED,
@@ -143,11 +154,21 @@ class AuthService:
             raise AuthenticationError(INVALID_CREDENTIALS)
         await throttle.clear(self.session, throttle.ACCOUNT, user.email)
         await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
-        user.last_sign_in_at = datetime.now(UTC)
+        signed_in_at = datetime.now(UTC)
+        user.last_sign_in_at = signed_in_at
         if rehashed is not None:  # the hash parameters were raised since this hash was made
             user.password_hash = rehashed
         await self.session.flush()
-        issued = await self._start_session(user, meta)
+        issued, auth_session_id = await self._start_session_with_id(user, meta)
+        await notices.new_sign_in(
+            self.session,
+            self.mail,
+            session_id=auth_session_id,
+            to=user.email,
+            name=user.display_name,
+            at=signed_in_at,
+            meta=meta,
+        )
         await record(
             self.session,
             events.LOGIN_SUCCEEDED,
@@ -158,6 +179,9 @@ class AuthService:
         return issued
 
     async def _start_session(self, user: User, meta: RequestMeta) -> IssuedSession:
+        return (await self._start_session_with_id(user, meta))[0]
+
+    async def _start_session_with_id(self, user: User, meta: RequestMeta) -> tuple[IssuedSession, uuid.UUID]:
         now = datetime.now(UTC)
         auth_session = AuthSession(
             id=uuid.uuid4(),
@@ -167,7 +191,7 @@ class AuthService:
             user_agent=meta.user_agent[:256] if meta.user_agent else None,
         )
         await repository.add(self.session, auth_session)
-        return await self._issue(user, auth_session, parent_id=None, now=now)
+        return await self._issue(user, auth_session, parent_id=None, now=now), auth_session.id
 
     async def _issue(
         self, user: User, auth_session: AuthSession, *, parent_id: uuid.UUID | None, now: datetime
@@ -218,6 +242,7 @@ class AuthService:
             if user.status != UserStatus.ACTIVE:
                 return "user_disabled"
             await repository.mark_used(self.session, token.id, now)
+            auth_session.last_used_at = now
             return await self._issue(user, auth_session, parent_id=token.id, now=now)
 
         # The reuse revocation must commit before the 401, so the refusal is raised after the transaction.
@@ -284,6 +309,16 @@ class AuthService:
                 self.session, principal.id, "password_changed", keep=principal.session_id
             )
             await self._give_back(principal.email, meta)
+            await notices.password_changed(
+                self.session,
+                self.mail,
+                user_id=principal.id,
+                to=principal.email,
+                name=principal.display_name,
+                at=datetime.now(UTC),
+                how="from the account page",
+                ended=ended,
+            )
             await record(
                 self.session,
                 events.PASSWORD_CHANGED,

@@ -11,6 +11,13 @@ from alembic.script import ScriptDirectory
 
 from loan_engine.settings import MIGRATIONS_ENV, migrations_dir
 
+FOREIGN_PREFIXES = ("procrastinate_",)  # the job queue's tables: its schema is applied, not modelled
+
+
+def is_ours(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's `include_name`: compare only our own objects with the models, not the job queue's."""
+    return not (type_ == "table" and name is not None and name.startswith(FOREIGN_PREFIXES))
+
 
 def script_location() -> Path:
     """Where the migrations are (see settings.migrations_dir), checked so a missing folder says how to fix it."""

@@ -32,7 +32,7 @@ from loan_engine.api.types import decode_cursor, encode_cursor
 from loan_engine.audit.service import Party, record
 from loan_engine.auth import accounts
 from loan_engine.auth.principal import Role
-from loan_engine.db.transactions import transaction
+from loan_engine.db.transactions import require_transaction, transaction
 from loan_engine.errors import FieldError, NotFoundError, PermissionDeniedError, ValidationError
 from loan_engine.finance.allocation import Installment
 from loan_engine.finance.errors import FinanceInputError
@@ -145,99 +145,105 @@ class LoanService:
         product's ``loan_terms``, exactly as a quote of the same terms."""
 
         async def work() -> LoanRead:
-            product = await ProductCatalog(self.session).published(data.product_code)
-            borrower = await accounts.get(self.session, data.borrower_id)
-            if borrower is None or Role.BORROWER not in borrower.roles:
-                raise ValidationError.one("borrowerId", "must be the id of a borrower's account")
-            principal = Decimal(data.principal)
-            defn, cur = product.definition, product.currency
-            terms = loan_terms(
+            return await self.book_joined(caller, data, meta)
+
+        return await self._idempotent(key, 201, work, LoanRead)
+
+    async def book_joined(self, caller: Caller, data: LoanCreate, meta: RequestMeta) -> LoanRead:
+        """``book`` inside the caller's transaction (an accepted application books its loan in the same
+        transaction as the acceptance)."""
+        require_transaction(self.session)
+        product = await ProductCatalog(self.session).published(data.product_code)
+        borrower = await accounts.get(self.session, data.borrower_id)
+        if borrower is None or Role.BORROWER not in borrower.roles:
+            raise ValidationError.one("borrowerId", "must be the id of a borrower's account")
+        principal = Decimal(data.principal)
+        defn, cur = product.definition, product.currency
+        terms = loan_terms(
+            defn,
+            cur,
+            principal,
+            data.term_periods,
+            data.frequency.value,
+            data.grade,
+            data.start_date,
+            data.first_payment_date,
+        )
+        rate = terms.annual_rate.scaleb(2)
+        if data.annual_rate is not None and Decimal(data.annual_rate) != rate:
+            raise ValidationError.one(
+                "annualRate", f"must be the product's rate for grade {data.grade} at this term, {rate.normalize()}"
+            )
+        rules, returned_fee = rules_of(defn)
+        try:
+            contract = LoanContract(terms, rules, returned_payment_fee=returned_fee.quantize(cur.quantum))
+        except FinanceInputError as exc:
+            raise _invalid(exc) from None
+        state = book(contract)
+        rows = state.installments
+        loan = Loan(
+            id=uuid.uuid4(),
+            product_version_id=product.version_id,
+            product_code=product.code,
+            borrower_id=data.borrower_id,
+            currency=cur.code,
+            principal=principal,
+            annual_rate=rate,
+            frequency=data.frequency.value,
+            term_periods=data.term_periods,
+            grade=data.grade,
+            start_date=data.start_date,
+            first_payment_date=rows[0].due_date,
+            maturity_date=rows[-1].due_date,
+            status=LoanStatus.APPROVED.value,
+            contract=contract_json(
                 defn,
-                cur,
+                cur.code,
                 principal,
                 data.term_periods,
                 data.frequency.value,
                 data.grade,
                 data.start_date,
                 data.first_payment_date,
-            )
-            rate = terms.annual_rate.scaleb(2)
-            if data.annual_rate is not None and Decimal(data.annual_rate) != rate:
-                raise ValidationError.one(
-                    "annualRate", f"must be the product's rate for grade {data.grade} at this term, {rate.normalize()}"
-                )
-            rules, returned_fee = rules_of(defn)
-            try:
-                contract = LoanContract(terms, rules, returned_payment_fee=returned_fee.quantize(cur.quantum))
-            except FinanceInputError as exc:
-                raise _invalid(exc) from None
-            state = book(contract)
-            rows = state.installments
-            loan = Loan(
-                id=uuid.uuid4(),
-                product_version_id=product.version_id,
-                product_code=product.code,
-                borrower_id=data.borrower_id,
-                currency=cur.code,
-                principal=principal,
-                annual_rate=rate,
-                frequency=data.frequency.value,
-                term_periods=data.term_periods,
-                grade=data.grade,
-                start_date=data.start_date,
-                first_payment_date=rows[0].due_date,
-                maturity_date=rows[-1].due_date,
-                status=LoanStatus.APPROVED.value,
-                contract=contract_json(
-                    defn,
-                    cur.code,
-                    principal,
-                    data.term_periods,
-                    data.frequency.value,
-                    data.grade,
-                    data.start_date,
-                    data.first_payment_date,
-                ),
-                principal_outstanding=Decimal(0),
-                interest_outstanding=Decimal(0),
-                fees_outstanding=Decimal(0),
-                credit_balance=Decimal(0),
-                written_off=Decimal(0),
-                recovered=Decimal(0),
-                accrual_basis=Decimal(0),
-                interest_recognized=state.interest_recognized,
-                last_value_date=state.last_value_date,
-                last_seq=0,
-                version=1,
-                created_by=caller.party.id or caller.party.type,
-                created_at=datetime.now(UTC),
-                updated_at=datetime.now(UTC),
-            )
-            await repository.add_loan(self.session, loan)
-            await repository.insert_installments(self.session, [_row(loan.id, r) for r in rows])
-            await record(
-                self.session,
-                events.LOAN_BOOKED,
-                actor=caller.party,
-                meta=meta,
-                subject=Party("loan", str(loan.id)),
-                details={
-                    "product": product.code,
-                    "productVersion": product.version,
-                    "principal": str(principal),
-                    "termPeriods": data.term_periods,
-                    "frequency": data.frequency.value,
-                    "annualRate": str(rate),
-                },
-            )
-            return LoanRead(
-                loan=_summary(loan, rows),
-                schedule=[_installment(r) for r in rows],
-                recent_transactions=[],
-                allowed_kinds=_allowed_kinds(caller, LoanStatus.APPROVED),
-            )
-
-        return await self._idempotent(key, 201, work, LoanRead)
+            ),
+            principal_outstanding=Decimal(0),
+            interest_outstanding=Decimal(0),
+            fees_outstanding=Decimal(0),
+            credit_balance=Decimal(0),
+            written_off=Decimal(0),
+            recovered=Decimal(0),
+            accrual_basis=Decimal(0),
+            interest_recognized=state.interest_recognized,
+            last_value_date=state.last_value_date,
+            last_seq=0,
+            version=1,
+            created_by=caller.party.id or caller.party.type,
+            created_at=datetime.now(UTC),
+            updated_at=datetime.now(UTC),
+        )
+        await repository.add_loan(self.session, loan)
+        await repository.insert_installments(self.session, [_row(loan.id, r) for r in rows])
+        await record(
+            self.session,
+            events.LOAN_BOOKED,
+            actor=caller.party,
+            meta=meta,
+            subject=Party("loan", str(loan.id)),
+            details={
+                "product": product.code,
+                "productVersion": product.version,
+                "principal": str(principal),
+                "termPeriods": data.term_periods,
+                "frequency": data.frequency.value,
+                "annualRate": str(rate),
+            },
+        )
+        return LoanRead(
+            loan=_summary(loan, rows),
+            schedule=[_installment(r) for r in rows],
+            recent_transactions=[],
+            allowed_kinds=_allowed_kinds(caller, LoanStatus.APPROVED),
+        )
 
     async def disburse(
         self, caller: Caller, loan_id: uuid.UUID, data: DisbursementCreate, key: RequestKey, meta: RequestMeta

@@ -56,7 +56,15 @@ from loan_engine.policy.schemas import (
 )
 from loan_engine.products.service import CLI_ACTOR, ProductCatalog, PublishedProduct, stress_rate
 
-__all__ = ["PolicyAdmin", "checked_document", "compile_version", "decision_out", "product_payment"]
+__all__ = [
+    "ActivePolicy",
+    "PolicyAdmin",
+    "active_policy",
+    "checked_document",
+    "compile_version",
+    "decision_out",
+    "product_payment",
+]
 
 _CACHE_SIZE: Final = 64
 _compiled: OrderedDict[tuple[uuid.UUID, datetime], CompiledPolicy] = OrderedDict()
@@ -75,6 +83,21 @@ def compile_version(row: PolicyVersion) -> CompiledPolicy:
     else:
         _compiled.move_to_end(key)
     return policy
+
+
+@dataclass(frozen=True, slots=True)
+class ActivePolicy:
+    """A product's active credit policy version, compiled: what an application's decision evaluates."""
+
+    version: int
+    name: str
+    policy: CompiledPolicy
+
+
+async def active_policy(session: AsyncSession, product_id: uuid.UUID) -> ActivePolicy | None:
+    """The active version of the product's policy (None when it has none). Joins the caller's transaction."""
+    row = await repository.active(session, product_id)
+    return None if row is None else ActivePolicy(row.version, row.name, compile_version(row))
 
 
 def product_payment(product: PublishedProduct) -> PaymentFor:

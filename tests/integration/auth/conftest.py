@@ -38,16 +38,16 @@ class Account:
         return {"Authorization": f"Bearer {self.access_token}"}
 
 
-def refresh_cookie(response: Response) -> dict[str, Any]:
-    """The `le_refresh` Set-Cookie of a response, value and attributes (lower-case names)."""
+def refresh_cookie(response: Response, name: str = "le_refresh") -> dict[str, Any]:
+    """The `le_refresh` (or `name`) Set-Cookie of a response, value and attributes (lower-case names)."""
     for header in response.headers.get_list("set-cookie"):
         jar: SimpleCookie = SimpleCookie()
         jar.load(header)
-        if "le_refresh" in jar:
-            morsel = jar["le_refresh"]
+        if name in jar:
+            morsel = jar[name]
             attributes = {k: v for k, v in morsel.items() if v}
             return {"value": morsel.value, "raw": header, **attributes}
-    raise AssertionError(f"no le_refresh cookie in {response.headers.get_list('set-cookie')}")
+    raise AssertionError(f"no {name} cookie in {response.headers.get_list('set-cookie')}")
 
 
 def with_refresh(token: str) -> dict[str, str]:

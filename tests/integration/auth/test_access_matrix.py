@@ -63,6 +63,11 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     ("POST", "/auth/password"): Guarded(
         PEOPLE, 422, json={"currentPassword": "not-the-password", "newPassword": "violet-harbor-compass-27"}
     ),
+    # account recovery by mail: public (the probes send an invalid body or a token that matches nothing)
+    ("POST", "/auth/password/forgot"): Public(422, json={}),
+    ("POST", "/auth/password/reset"): Public(422, json={"token": "matrix-probe", "newPassword": "marble-orchid-58x"}),
+    ("POST", "/auth/email/verify"): Public(422, json={"token": "matrix-probe"}),
+    ("POST", "/auth/email/verification"): Guarded(PEOPLE, 202),
     ("GET", "/api/admin/users"): Guarded(ADMIN, 200),
     ("GET", "/api/admin/users/{user_id:uuid}"): Guarded(ADMIN, 404),
     ("PUT", "/api/admin/users/{user_id:uuid}/roles"): Guarded(ADMIN, 404, json={"roles": ["borrower"]}),
@@ -101,6 +106,23 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     # loans: staff book and disburse (and API clients with loans:write); every person may list and read (a
     # borrower their own: another's loan is a 404) and post (a borrower: payments to their own loans). The
     # probes send no Idempotency-Key, so an allowed POST answers 422 before anything happens.
+    # applications: every person and API clients with applications:write apply and read (a borrower their
+    # own, a client what it submitted: another's is a 404); staff alone see the trace, unmask and review.
+    ("POST", "/api/applications"): Guarded(PEOPLE | {"client"}, 422, json={"borrowerId": str(uuid.uuid4())}),
+    ("GET", "/api/applications"): Guarded(PEOPLE | {"client"}, 200),
+    ("GET", "/api/applications/{application_id:uuid}"): Guarded(PEOPLE | {"client"}, 404),
+    ("PATCH", "/api/applications/{application_id:uuid}"): Guarded(PEOPLE | {"client"}, 404, json={}),
+    ("POST", "/api/applications/{application_id:uuid}/submit"): Guarded(PEOPLE | {"client"}, 422),
+    ("POST", "/api/applications/{application_id:uuid}/withdraw"): Guarded(PEOPLE | {"client"}, 404),
+    ("POST", "/api/applications/{application_id:uuid}/accept"): Guarded(PEOPLE | {"client"}, 422, json={}),
+    ("GET", "/api/applications/{application_id:uuid}/notice"): Guarded(PEOPLE | {"client"}, 404),
+    ("GET", "/api/applications/{application_id:uuid}/notice.pdf"): Guarded(PEOPLE | {"client"}, 404),
+    ("GET", "/api/applications/{application_id:uuid}/review"): Guarded(STAFF, 404),
+    ("GET", "/api/applications/{application_id:uuid}/sensitive"): Guarded(STAFF, 404),
+    ("POST", "/api/applications/{application_id:uuid}/claim"): Guarded(STAFF, 404),
+    ("POST", "/api/applications/{application_id:uuid}/release"): Guarded(STAFF, 404),
+    ("POST", "/api/applications/{application_id:uuid}/decision"): Guarded(STAFF, 422, json={}),
+    ("POST", "/api/applications/{application_id:uuid}/override/confirm"): Guarded(STAFF, 404),
     ("POST", "/api/loans"): Guarded(STAFF | {"client"}, 422, json={}),
     ("GET", "/api/loans"): Guarded(PEOPLE | {"client"}, 200),
     ("GET", "/api/loans/{loan_id:uuid}"): Guarded(PEOPLE | {"client"}, 404),

@@ -113,6 +113,11 @@ async def test_login_sets_the_refresh_cookie_with_strict_attributes(client: Clie
     assert "domain" not in cookie
     assert len(cookie["value"]) >= 43  # 256 random bits
     assert cookie["value"] not in response.text  # the refresh token is never in the body
+    hint = refresh_cookie(response, "le_session")  # readable by the page, so it holds no secret
+    assert hint["value"] == "1"
+    assert "httponly" not in hint["raw"].lower()
+    assert hint["path"] == "/"
+    assert hint["max-age"] == cookie["max-age"]
 
 
 async def test_access_token_claims(client: Client) -> None:
@@ -163,6 +168,7 @@ async def test_logout_ends_the_session_and_its_access_tokens(client: Client, db:
     assert cleared["value"] == ""
     assert cleared["max-age"] == "0"
     assert cleared["path"] == "/auth"
+    assert refresh_cookie(response, "le_session")["max-age"] == "0"
     assert (await client.post("/auth/refresh", headers=with_refresh(account.refresh_token))).status_code == 401
     assert (await client.get("/auth/me", headers=account.auth)).status_code == 401
     assert [r.event for r in await audit_rows(db, "auth.logout")] == ["auth.logout"]

@@ -89,3 +89,28 @@ def test_bad_prod_configuration_exits_with_one_clear_line() -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert lines == ["loan-engine: configuration error: DATABASE_URL is required when ENVIRONMENT=prod"]
+
+
+def test_mail_settings_are_parsed_and_checked() -> None:
+    from loan_engine.settings import SmtpSecurity
+
+    mail = Settings.from_env(
+        {
+            "SMTP_HOST": "email-smtp.us-east-1.amazonaws.com",
+            "SMTP_USERNAME": "AKIAEXAMPLE",
+            "SMTP_PASSWORD": "smtp-password",
+            "LENDER_NAME": "Acme Lending",
+            "PUBLIC_BASE_URL": "https://loans.example/",
+        }
+    ).mail
+    assert (mail.host, mail.port, mail.security) == ("email-smtp.us-east-1.amazonaws.com", 587, SmtpSecurity.STARTTLS)
+    assert mail.public_base_url == "https://loans.example"
+    assert "smtp-password" not in repr(mail)
+    assert Settings.from_env({"SMTP_TLS": "tls"}).mail.port == 465
+    for bad, variable in (
+        ({"SMTP_USERNAME": "only-user"}, "SMTP_USERNAME"),
+        ({"SMTP_TLS": "ssl3"}, "SMTP_TLS"),
+        ({"PUBLIC_BASE_URL": "loans.example"}, "PUBLIC_BASE_URL"),
+    ):
+        with pytest.raises(SettingsError, match=variable):
+            Settings.from_env(bad)

@@ -59,8 +59,15 @@ function stubAuth(signedIn: boolean) {
   return paths;
 }
 
+function setSessionHint(present: boolean) {
+  document.cookie = present ? "le_session=1; path=/" : "le_session=; Max-Age=0; path=/";
+}
+
 describe("Shell with the session", () => {
-  afterEach(() => setAccessToken(null));
+  afterEach(() => {
+    setAccessToken(null);
+    setSessionHint(false);
+  });
 
   it("offers sign-in and sign-up to visitors and links only public pages", async () => {
     const paths = stubAuth(false);
@@ -74,11 +81,21 @@ describe("Shell with the session", () => {
         .getAllByRole("link")
         .map((a) => a.textContent),
     ).toEqual(["Loan calculator", "Products"]);
+    expect(paths).toEqual([]); // no le_session hint: nothing to refresh, no failed request
+  });
+
+  it("tries the refresh cookie once when the hint says a sign-in may exist", async () => {
+    setSessionHint(true);
+    const paths = stubAuth(false);
+    renderShell();
+    const banner = screen.getByRole("banner");
+    expect(await within(banner).findByRole("link", { name: "Sign in" })).toBeVisible();
     expect(paths).toEqual(["POST /auth/refresh"]); // once, though StrictMode runs effects twice: a spent refresh token ends the sign-in
   });
 
   it("restores a session from the refresh cookie, then signs out", async () => {
     const user = userEvent.setup();
+    setSessionHint(true);
     const paths = stubAuth(true);
     renderShell();
     const banner = screen.getByRole("banner");

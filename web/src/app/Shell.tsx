@@ -64,8 +64,9 @@ export function Shell() {
                   type="button"
                   className="btn btn--secondary btn--small"
                   onClick={async () => {
-                    await session.signOut();
+                    // Leave first: a signed-in-only page left behind would send the visitor to sign-in.
                     navigate("/");
+                    await session.signOut();
                   }}
                 >
                   Sign out

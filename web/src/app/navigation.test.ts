@@ -5,12 +5,19 @@ describe("navigation", () => {
     expect(visibleNavItems(false, []).map((i) => i.to)).toEqual(["/", "/products"]);
   });
 
-  it("adds the account page once signed in", () => {
-    expect(visibleNavItems(true, ["borrower"]).map((i) => i.to)).toEqual([
-      "/",
-      "/products",
-      "/account",
+  it("adds my loans and the account page once signed in", () => {
+    expect(visibleNavItems(true, ["borrower"]).map((i) => i.label)).toEqual([
+      "Loan calculator",
+      "Products",
+      "My loans",
+      "Account",
     ]);
+  });
+
+  it("gives staff the loan search, once, whatever other roles they hold", () => {
+    const labels = visibleNavItems(true, ["borrower", "underwriter"]).map((i) => i.label);
+    expect(labels).toContain("Loans");
+    expect(labels).not.toContain("My loans");
   });
 
   it("shows admins the admin pages", () => {

@@ -15,14 +15,18 @@ export type NavItem = {
 export const NAV_ITEMS: NavItem[] = [
   { to: "/", label: "Loan calculator", audience: "everyone" },
   { to: "/products", label: "Products", audience: "everyone" },
+  // One page, two audiences: staff search every loan, a borrower sees their own (staff label first).
+  { to: "/loans", label: "Loans", audience: "signed-in", roles: ["admin", "underwriter"] },
+  { to: "/loans", label: "My loans", audience: "signed-in", roles: ["borrower"] },
   { to: "/account", label: "Account", audience: "signed-in" },
   { to: "/admin/products", label: "Admin: products", audience: "signed-in", roles: ["admin"] },
 ];
 
 export function visibleNavItems(signedIn: boolean, roles: readonly Role[]): NavItem[] {
-  return NAV_ITEMS.filter((item) => {
+  const visible = NAV_ITEMS.filter((item) => {
     if (item.audience === "everyone") return true;
     if (!signedIn) return false;
     return !item.roles || item.roles.some((r) => roles.includes(r));
   });
+  return visible.filter((item, i) => visible.findIndex((other) => other.to === item.to) === i);
 }

@@ -10,6 +10,12 @@ export const routes: RouteObject[] = [
   {
     element: <Shell />,
     errorElement: <RouteErrorPage />,
+    // Shown while the first page's code loads (no server rendering, so nothing to hydrate).
+    hydrateFallbackElement: (
+      <p className="muted" role="status">
+        Loading…
+      </p>
+    ),
     children: [
       {
         index: true,
@@ -30,6 +36,24 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: "forgot-password",
+        lazy: async () => ({
+          Component: (await import("../features/auth/components/ForgotPasswordPage")).default,
+        }),
+      },
+      {
+        path: "reset-password",
+        lazy: async () => ({
+          Component: (await import("../features/auth/components/ResetPasswordPage")).default,
+        }),
+      },
+      {
+        path: "verify-email",
+        lazy: async () => ({
+          Component: (await import("../features/auth/components/VerifyEmailPage")).default,
+        }),
+      },
+      {
         path: "account",
         lazy: async () => {
           const { default: AccountPage } = await import("../features/auth/components/AccountPage");
@@ -41,6 +65,14 @@ export const routes: RouteObject[] = [
             ),
           };
         },
+      },
+      {
+        path: "loans",
+        lazy: async () => signedIn(await import("../features/loans/components/LoansPage")),
+      },
+      {
+        path: "loans/:id",
+        lazy: async () => signedIn(await import("../features/loans/components/LoanPage")),
       },
       {
         path: "products",
@@ -71,6 +103,17 @@ export const routes: RouteObject[] = [
     ],
   },
 ];
+
+/** A page for any signed-in user (signed out: to sign-in). */
+function signedIn({ default: Page }: { default: ComponentType }) {
+  return {
+    Component: () => (
+      <RequireAuth>
+        <Page />
+      </RequireAuth>
+    ),
+  };
+}
 
 /** A page for admins only (signed out: to sign-in; signed in without the role: forbidden). */
 function adminOnly({ default: Page }: { default: ComponentType }) {

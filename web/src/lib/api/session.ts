@@ -38,3 +38,18 @@ export function refreshAccessToken(): Promise<string | null> {
   });
   return inflight;
 }
+
+const SESSION_HINT = "le_session";
+
+/** Whether a sign-in may exist: the server sets a readable `le_session=1` beside the HttpOnly refresh
+ * cookie. Without it there is nothing to refresh, so a visitor makes no refresh call. */
+export function mayHaveSession(cookies = globalThis.document?.cookie ?? ""): boolean {
+  return cookies.split(/;\s*/).includes(`${SESSION_HINT}=1`);
+}
+
+/** Drop the hint once the session is known to be over (the refresh failed). */
+export function forgetSessionHint(): void {
+  if (globalThis.document) {
+    document.cookie = `${SESSION_HINT}=; Max-Age=0; path=/; Secure; SameSite=Strict`;
+  }
+}

@@ -17,6 +17,18 @@ export const authApi = {
     unwrap(await api.POST("/auth/logout"));
   },
   me: async () => unwrap(await api.GET("/auth/me")),
+  forgotPassword: async (body: Schemas["PasswordResetRequest"]) => {
+    unwrap(await api.POST("/auth/password/forgot", { body }));
+  },
+  resetPassword: async (body: Schemas["PasswordReset"]) => {
+    unwrap(await api.POST("/auth/password/reset", { body }));
+  },
+  verifyEmail: async (body: Schemas["EmailVerification"]) => {
+    unwrap(await api.POST("/auth/email/verify", { body }));
+  },
+  resendVerification: async () => {
+    unwrap(await api.POST("/auth/email/verification"));
+  },
   changePassword: async (body: Schemas["PasswordChangeRequest"]) => {
     unwrap(await api.POST("/auth/password", { body }));
   },

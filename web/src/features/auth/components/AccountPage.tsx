@@ -34,6 +34,10 @@ export default function AccountPage() {
               <dd data-testid="profile-email">{user.email}</dd>
             </div>
             <div>
+              <dt>Email confirmed</dt>
+              <dd>{user.emailVerified ? "Yes" : <ResendVerification />}</dd>
+            </div>
+            <div>
               <dt>Role</dt>
               <dd>
                 {user.roles.map((r) => (
@@ -54,6 +58,27 @@ export default function AccountPage() {
         <ChangePasswordForm />
       </div>
     </div>
+  );
+}
+
+/** Not confirmed yet: offer a new confirmation link (the old one stops working). */
+function ResendVerification() {
+  const resend = useMutation({ mutationFn: authApi.resendVerification });
+  if (resend.isSuccess)
+    return <span role="status">Not yet. We sent a new link to this address.</span>;
+  return (
+    <>
+      Not yet.{" "}
+      <button
+        className="btn btn--ghost btn--small"
+        type="button"
+        disabled={resend.isPending}
+        onClick={() => resend.mutate()}
+      >
+        Send a new confirmation link
+      </button>
+      <ProblemAlert error={resend.error} title="We couldn't send the link" />
+    </>
   );
 }
 

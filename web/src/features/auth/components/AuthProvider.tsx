@@ -2,7 +2,13 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { reportUnreachable } from "../../../app/apiStatus";
 import { ApiError, isUnreachable } from "../../../lib/api/problem";
-import { refreshAccessToken, setAccessToken, setRefresher } from "../../../lib/api/session";
+import {
+  forgetSessionHint,
+  mayHaveSession,
+  refreshAccessToken,
+  setAccessToken,
+  setRefresher,
+} from "../../../lib/api/session";
 import { authApi, type Role, type TokenResponse, type User } from "../api/auth";
 import { SessionContext, type Session, type SessionStatus } from "../hooks/useSession";
 
@@ -10,8 +16,8 @@ import { SessionContext, type Session, type SessionStatus } from "../hooks/useSe
 const REFRESH_MARGIN_S = 60;
 
 /**
- * Holds who is signed in. On start it asks /auth/refresh (the HttpOnly cookie, if any, rides
- * along) for an access token; it then renews the token shortly before it expires and whenever a
+ * Holds who is signed in. On start, when the `le_session` hint says a sign-in may exist, it asks
+ * /auth/refresh (the HttpOnly cookie rides along) for an access token; it then renews the token shortly before it expires and whenever a
  * request meets a 401. Signing out revokes the refresh token and forgets everything cached.
  */
 export function AuthProvider({ children }: { children: ReactNode }) {
@@ -30,6 +36,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const forget = useCallback(() => {
     clearTimeout(timer.current);
     setAccessToken(null);
+    forgetSessionHint();
     setUser(null);
     setStatus("anonymous");
     queryClient.removeQueries({ queryKey: ["me"] });
@@ -68,7 +75,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let cancelled = false;
     void (async () => {
-      const token = await refreshAccessToken();
+      const token = mayHaveSession() ? await refreshAccessToken() : null;
       if (cancelled) return;
       if (!token) {
         setStatus("anonymous");

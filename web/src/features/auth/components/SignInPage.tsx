@@ -61,6 +61,9 @@ export default function SignInPage() {
         </form>
       </div>
       <p className="muted auth-switch">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p className="muted auth-switch">
         New to Loan Engine? <Link to="/sign-up">Open an account</Link>
       </p>
     </div>

@@ -1,0 +1,1 @@
+"""Work outside a request, on the PostgreSQL-backed queue (Procrastinate), run by `loan-engine worker`."""

@@ -1,0 +1,1 @@
+"""Mail the product sends: the outbox (written in the cause's transaction), templates, SMTP delivery."""

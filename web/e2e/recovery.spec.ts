@@ -1,0 +1,50 @@
+import { expect, newAccount, test } from "./fixtures";
+import { latestMail, linkIn } from "./mail";
+
+test("forgot password: the link from the mail sink sets a new password and the old one stops working", async ({
+  page,
+}) => {
+  const account = newAccount();
+  await page.goto("/sign-up");
+  await page.getByLabel("Full name").fill(account.displayName);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await page.getByLabel("Confirm password").fill(account.password);
+  await page.getByRole("button", { name: "Open account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+
+  // The sign-up's confirmation link, read from the sink, confirms the address.
+  const confirm = new URL(linkIn(await latestMail(account.email, "Confirm your email")));
+  await page.goto(confirm.pathname + confirm.search);
+  await expect(page.getByRole("status")).toContainText("your email address is confirmed");
+
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  await page.goto("/sign-in");
+  await page.getByRole("link", { name: "Forgot your password?" }).click();
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page.getByRole("status")).toContainText("If an account uses that address");
+
+  const reset = new URL(linkIn(await latestMail(account.email, "Reset your")));
+  await page.goto(reset.pathname + reset.search);
+  const newPassword = "marble orchid sextant 58";
+  await page.getByLabel("New password").fill(newPassword);
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page.getByRole("status")).toContainText("Your password was changed");
+
+  // The link works once.
+  await page.goto(reset.pathname + reset.search);
+  await page.getByLabel("New password").fill("another lantern meadow 77");
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page.getByText(/already used, has expired/)).toBeVisible();
+
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("We couldn't sign you in");
+  await page.getByLabel("Password").fill(newPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByTestId("profile-email")).toHaveText(account.email);
+});
