@@ -84,7 +84,8 @@ class StacksConfig:
 class ScheduleConfig:
     enabled: bool = False
     expression: str = "cron(30 1 * * ? *)"
-    command: tuple[str, ...] = ("loan-engine", "worker", "--once")
+    # A harmless placeholder while the schedule is disabled; the nightly job's command replaces it.
+    command: tuple[str, ...] = ("loan-engine", "--help")
 
 
 @dataclass(frozen=True)
