@@ -22,17 +22,26 @@ from urllib.parse import urlsplit
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from cfnlint.decode import cfn_yaml  # type: ignore[import-untyped]
 from moto.server import ThreadedMotoServer
 
 from loan_infra.cli import main
 
 from .moto_gaps import (
     EcsScheduler,
-    install_bucket_policy_principals,
-    install_cloudfront_gaps,
+    install_change_set_outputs,
+    install_change_set_parameter_diff,
     install_ecs_scheduler,
-    reset_cloudfront_gaps,
+    install_stack_service_settings,
 )
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "infra-scripts" / "templates" / "cloudformation"
+
+
+def load_template(name: str) -> dict[str, Any]:
+    """A template as CloudFormation reads it (short-form tags become Ref / Fn::* mappings)."""
+    return dict(cfn_yaml.load(str(TEMPLATES / name)))
+
 
 REGION = "eu-west-1"
 ACCOUNT = "123456789012"
@@ -52,7 +61,6 @@ def free_port() -> int:
 def moto_endpoint() -> Iterator[str]:
     # One log record per request adds up over a few thousand requests; failures still surface as errors.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    install_cloudfront_gaps()
     port = free_port()
     with pytest.MonkeyPatch.context() as env:
         # The tool never looks up AMIs; loading moto's catalogue on every reset costs ~0.2 s a test.
@@ -98,7 +106,6 @@ def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
     monkeypatch.setenv("LOAN_INFRA_DATABASE_URL", DATABASE_URL)
     monkeypatch.setenv("LOAN_INFRA_DEBUG", "1")  # a bug in the tool fails its test with a traceback
     urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST"))
-    reset_cloudfront_gaps()
     return Clients(moto_endpoint)
 
 
@@ -106,7 +113,9 @@ def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
 def ecs(monkeypatch: pytest.MonkeyPatch) -> EcsScheduler:
     scheduler = EcsScheduler()
     install_ecs_scheduler(monkeypatch, scheduler)
-    install_bucket_policy_principals(monkeypatch)
+    install_change_set_outputs(monkeypatch)
+    install_stack_service_settings(monkeypatch)
+    install_change_set_parameter_diff(monkeypatch)
     return scheduler
 
 
@@ -124,7 +133,33 @@ def network(aws: Clients) -> dict[str, Any]:
     ]
     sg = aws.ec2.create_security_group(GroupName="loan-engine-test-tasks", Description="tasks", VpcId=vpc)["GroupId"]
     aws.elbv2.create_load_balancer(Name=PREFIX, Subnets=subnets, Scheme="internet-facing", Type="application")
-    return {"vpc": vpc, "subnets": subnets, "security_group": sg}
+    # One GitHub OIDC provider per account, usually there already (moto's CloudFormation cannot make one).
+    aws.iam.create_open_id_connect_provider(
+        Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40]
+    )
+    return {"vpc": vpc, "subnets": subnets, "security_group": sg, "distribution": _existing_web_edge(aws)}
+
+
+def _existing_web_edge(aws: Clients) -> str:
+    """The bucket and distribution the web stack would make; moto's CloudFormation cannot create
+    CloudFront resources, so these tests pass an existing pair in (`stacks.web = false`)."""
+    aws.s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    origin = {
+        "Id": "s3-web",
+        "DomainName": f"{BUCKET}.s3.{REGION}.amazonaws.com",
+        "S3OriginConfig": {"OriginAccessIdentity": ""},
+    }
+    behaviour = {"TargetOriginId": "s3-web", "ViewerProtocolPolicy": "redirect-to-https"}
+    created = aws.cloudfront.create_distribution(
+        DistributionConfig={
+            "CallerReference": "existing-web-edge",
+            "Comment": f"{PREFIX} web",
+            "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [origin]},
+            "DefaultCacheBehavior": {**behaviour, "MinTTL": 0},
+        }
+    )
+    return str(created["Distribution"]["Id"])
 
 
 @pytest.fixture
@@ -144,6 +179,14 @@ security_groups = ["{network["security_group"]}"]
 
 [alb]
 name = "{PREFIX}"
+
+[stacks]
+web = false
+schedule = false
+
+[web]
+bucket = "{BUCKET}"
+distribution_id = "{network["distribution"]}"
 
 [github]
 repository = "example-org/loan-engine"
@@ -300,15 +343,15 @@ class Edge:
         return 404, {"Content-Type": "application/problem+json"}, json.dumps(problem).encode()
 
     def security_headers(self) -> dict[str, str]:
-        dist = self.clients.cloudfront.list_distributions()["DistributionList"]["Items"][0]
-        config = self.clients.cloudfront.get_distribution_config(Id=dist["Id"])["DistributionConfig"]
-        policy_id = config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"]
-        policy = self.clients.cloudfront.get_response_headers_policy(Id=policy_id)["ResponseHeadersPolicy"]
-        sec = policy["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+        """The headers of web.yaml's response-headers policy, as CloudFront would add them."""
+        template = load_template("web.yaml")
+        sec = template["Resources"]["SecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+        sec = sec["SecurityHeadersConfig"]
         hsts = sec["StrictTransportSecurity"]
+        csp = " ".join(str(template["Parameters"]["ContentSecurityPolicy"]["Default"]).split())
         return {
             "Strict-Transport-Security": f"max-age={hsts['AccessControlMaxAgeSec']}; includeSubDomains; preload",
-            "Content-Security-Policy": sec["ContentSecurityPolicy"]["ContentSecurityPolicy"],
+            "Content-Security-Policy": csp,
             "X-Content-Type-Options": "nosniff",
             "X-Frame-Options": sec["FrameOptions"]["FrameOption"],
             "Referrer-Policy": sec["ReferrerPolicy"]["ReferrerPolicy"],

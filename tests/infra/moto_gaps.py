@@ -4,8 +4,10 @@ Everything here runs *server side*: loan-infra talks to the moto server over HTT
 to AWS, and these additions only change what the server answers. Each gap is named, and each
 stand-in follows the AWS API's documented behaviour, not loan-infra's expectations.
 
-1. CloudFront response-headers policies and PublishFunction/UpdateFunction are not implemented.
-   We add them with the AWS wire shapes (moto's own botocore-model serializer renders them).
+1. An executed change set leaves the stack with the outputs of its previous template (none after a
+   CREATE); we evaluate the new template's Outputs as AWS does. And an ECS service made from a
+   template loses its LoadBalancers and NetworkConfiguration; we keep them as AWS does. A change
+   set that changes only parameters lists no changes; we list the resources that use them.
 2. ECS has no deployment scheduler: UpdateService swaps the task definition but the deployment list
    never changes, so a rollout can neither progress nor fail. `EcsScheduler` models the deployment
    state machine ECS documents: a new PRIMARY deployment IN_PROGRESS -> COMPLETED (old one drained),
@@ -16,113 +18,92 @@ stand-in follows the AWS API's documented behaviour, not loan-infra's expectatio
    and stop reason that ECS would report, per the scenario the test chose.
 4. ECS does not register tasks with the load balancer; on a completed rollout `EcsScheduler` puts
    one target per running task into the service's target group, as ECS does.
-5. S3 bucket policies are evaluated without regard to the principal (see the function below).
+
+moto's CloudFormation cannot create the web stack's CloudFront resources or the bucket policy, nor
+the schedule stack's EventBridge Scheduler schedule: those templates are checked statically
+(test_templates.py), and the deploy tests pass an existing bucket and distribution in instead
+(`stacks.web = false`), as an account that already has them would.
 """
 
 from __future__ import annotations
 
 import copy
 import itertools
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import moto.cloudfront.urls as cloudfront_urls
-from moto.cloudfront.responses import CloudFrontResponse
-from moto.core.responses import ActionResult
+from moto.cloudformation.models import Change, ChangeSet, CloudFormationBackend
 from moto.core.utils import utcnow
-from moto.ecs.models import EC2ContainerServiceBackend
+from moto.ecs.models import EC2ContainerServiceBackend, Service
 from moto.elbv2.models import elbv2_backends
 from moto.moto_api._internal import mock_random
-from moto.s3.models import FakeBucket
 
-# --- 1. CloudFront ------------------------------------------------------------------------------
-
-_HEADERS_POLICIES: dict[str, dict[str, Any]] = {}
+# --- 1. CloudFormation change sets --------------------------------------------------------------
 
 
-def _new_etag() -> str:
-    return mock_random.get_random_string(length=14).upper()
+def install_change_set_outputs(monkeypatch: Any) -> None:
+    """moto applies an executed change set's resources but keeps the outputs of the template the stack
+    had before (none, for a CREATE change set). AWS evaluates the new template's Outputs; so do we,
+    after moto's own execution, from the template moto just applied."""
+    original = CloudFormationBackend.execute_change_set
+
+    def execute_change_set(backend: CloudFormationBackend, change_set_name: str, stack_name: str | None = None) -> None:
+        original(backend, change_set_name, stack_name)
+        for stack in backend.stacks.values():
+            if stack_name in (stack.name, stack.stack_id):
+                stack._parse_template()
+                stack.output_map = stack._create_output_map()
+
+    monkeypatch.setattr(CloudFormationBackend, "execute_change_set", execute_change_set)
 
 
-def _policy_result(policy_id: str) -> dict[str, Any]:
-    stored = _HEADERS_POLICIES[policy_id]
-    return {"Id": policy_id, "LastModifiedTime": stored["modified"], "ResponseHeadersPolicyConfig": stored["config"]}
+def install_change_set_parameter_diff(monkeypatch: Any) -> None:
+    """moto lists a change set's changes from the template alone, so a change set that only changes
+    parameters shows no changes, though executing it does update the resources that use them. AWS
+    lists those resources as Modify; we compute the list with the parameters, as moto's own update does."""
+
+    def diff(change_set: ChangeSet) -> list[Change]:
+        actions = change_set.stack.resource_map.build_resource_diff(change_set.template_dict, change_set.parameters)
+        resources = change_set.template_dict.get("Resources", {})
+        return [
+            Change(action=action, logical_resource_id=name, resource_type=resources.get(name, {}).get("Type", ""))
+            for action, names in actions.items()
+            for name in names
+        ]
+
+    monkeypatch.setattr(ChangeSet, "diff", diff)
 
 
-def create_response_headers_policy(self: CloudFrontResponse) -> ActionResult:
-    config = self._get_param("ResponseHeadersPolicyConfig")
-    policy_id = mock_random.get_random_string(length=32, lower_case=True)
-    _HEADERS_POLICIES[policy_id] = {"config": config, "modified": utcnow(), "etag": _new_etag()}
-    return ActionResult(
-        {
-            "ResponseHeadersPolicy": _policy_result(policy_id),
-            "Location": f"https://cloudfront.amazonaws.com/2020-05-31/response-headers-policy/{policy_id}",
-            "ETag": _HEADERS_POLICIES[policy_id]["etag"],
-        }
-    )
+def install_stack_service_settings(monkeypatch: Any) -> None:
+    """moto creates an AWS::ECS::Service from its template without its LoadBalancers and
+    NetworkConfiguration (a TODO in moto). AWS keeps both; we copy them onto the service moto made,
+    in the API's shape, so the release flow sees the service the template describes."""
+    original = Service.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
+    def create(cls: type[Service], resource_name: str, cloudformation_json: Any, *args: Any, **kwargs: Any) -> Any:
+        service = original(cls, resource_name, cloudformation_json, *args, **kwargs)
+        props = cloudformation_json["Properties"]
+        service.load_balancers = [
+            {
+                "targetGroupArn": lb["TargetGroupArn"],
+                "containerName": lb["ContainerName"],
+                "containerPort": int(lb["ContainerPort"]),
+            }
+            for lb in props.get("LoadBalancers", [])
+        ]
+        vpc = props.get("NetworkConfiguration", {}).get("AwsvpcConfiguration")
+        if vpc:
+            service.network_configuration = {
+                "awsvpcConfiguration": {
+                    "subnets": list(vpc["Subnets"]),
+                    "securityGroups": list(vpc["SecurityGroups"]),
+                    "assignPublicIp": vpc.get("AssignPublicIp", "DISABLED"),
+                }
+            }
+        return service
 
-def get_response_headers_policy(self: CloudFrontResponse) -> ActionResult:
-    policy_id = self._get_param("Id")
-    return ActionResult(
-        {"ResponseHeadersPolicy": _policy_result(policy_id), "ETag": _HEADERS_POLICIES[policy_id]["etag"]}
-    )
-
-
-def update_response_headers_policy(self: CloudFrontResponse) -> ActionResult:
-    policy_id = self._get_param("Id")
-    _HEADERS_POLICIES[policy_id].update(
-        config=self._get_param("ResponseHeadersPolicyConfig"), modified=utcnow(), etag=_new_etag()
-    )
-    return ActionResult(
-        {"ResponseHeadersPolicy": _policy_result(policy_id), "ETag": _HEADERS_POLICIES[policy_id]["etag"]}
-    )
-
-
-def list_response_headers_policies(self: CloudFrontResponse) -> ActionResult:
-    items = [{"Type": "custom", "ResponseHeadersPolicy": _policy_result(pid)} for pid in _HEADERS_POLICIES]
-    return ActionResult({"ResponseHeadersPolicyList": {"MaxItems": 100, "Quantity": len(items), "Items": items}})
-
-
-def publish_function(self: CloudFrontResponse) -> ActionResult:
-    function = self.backend.describe_function(self._get_param("Name"))
-    function.stage, function.status = "LIVE", "UNASSOCIATED"
-    return ActionResult({"FunctionSummary": function.function_summary})
-
-
-def update_function(self: CloudFrontResponse) -> ActionResult:
-    function = self.backend.describe_function(self._get_param("Name"))
-    function.code = self._get_param("FunctionCode")
-    function.config = self._get_param("FunctionConfig")
-    function.stage, function.etag = "DEVELOPMENT", _new_etag()
-    return ActionResult({"FunctionSummary": function.function_summary, "ETag": function.etag})
-
-
-def install_cloudfront_gaps() -> None:
-    """Register the extra routes and handlers; must run before the server's first CloudFront call."""
-    for name, handler in {
-        "create_response_headers_policy": create_response_headers_policy,
-        "get_response_headers_policy": get_response_headers_policy,
-        "update_response_headers_policy": update_response_headers_policy,
-        "list_response_headers_policies": list_response_headers_policies,
-        "publish_function": publish_function,
-        "update_function": update_function,
-    }.items():
-        setattr(CloudFrontResponse, name, handler)
-    dispatch = CloudFrontResponse.dispatch
-    cloudfront_urls.url_paths.update(
-        {
-            "{0}/2020-05-31/response-headers-policy$": dispatch,
-            "{0}/2020-05-31/response-headers-policy/(?P<policy_id>[^/]+)$": dispatch,
-            "{0}/2020-05-31/function/(?P<function_name>[^/]+)/publish$": dispatch,
-        }
-    )
-
-
-def reset_cloudfront_gaps() -> None:
-    _HEADERS_POLICIES.clear()
+    monkeypatch.setattr(Service, "create_from_cloudformation_json", classmethod(create))
 
 
 # --- 2-4. ECS ----------------------------------------------------------------------------------
@@ -288,28 +269,3 @@ def install_ecs_scheduler(monkeypatch: Any, scheduler: EcsScheduler) -> None:
             return _hook(backend, _original, *args, **kwargs)
 
         monkeypatch.setattr(EC2ContainerServiceBackend, name, patched)
-
-
-# --- 5. S3 bucket policies ------------------------------------------------------------------------
-
-
-def install_bucket_policy_principals(monkeypatch: Any) -> None:
-    """moto applies every bucket-policy statement to every caller and denies when it cannot evaluate a
-    condition. AWS applies a statement only to its principal: the CloudFront-only statement of the
-    web bucket never concerns the deploy role. We drop service-principal statements before moto
-    evaluates the policy for a test caller (who is never an AWS service)."""
-    original = FakeBucket.get_permission
-
-    def get_permission(bucket: FakeBucket, action: str, resource: str) -> Any:
-        if bucket.policy is None:
-            return original(bucket, action, resource)
-        document = json.loads(bucket.policy.decode())
-        statements = [s for s in document.get("Statement", []) if "Service" not in (s.get("Principal") or {})]
-        saved = bucket.policy
-        try:
-            bucket.policy = json.dumps({**document, "Statement": statements}).encode() if statements else None
-            return original(bucket, action, resource)
-        finally:
-            bucket.policy = saved
-
-    monkeypatch.setattr(FakeBucket, "get_permission", get_permission)

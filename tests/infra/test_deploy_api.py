@@ -42,7 +42,7 @@ def test_first_deploy_migrates_first_then_scales_up_with_secrets_by_arn(
     assert run["network"] == svc["networkConfiguration"]
     assert run["overrides"]["containerOverrides"] == [{"name": "api", "command": ["loan-engine", "db", "upgrade"]}]
     # ...and strictly before the service was touched.
-    assert result.out.index("exited 0") < result.out.index("rolling the service")
+    assert result.out.index("exited 0") < result.out.index(f"rolling {SERVICE} to")
 
     # Secrets by ARN, never by value.
     td = aws.ecs.describe_task_definition(taskDefinition=SERVICE)["taskDefinition"]
@@ -57,6 +57,19 @@ def test_first_deploy_migrates_first_then_scales_up_with_secrets_by_arn(
     assert not {"DATABASE_URL", "JWT_SECRET", "JWT_PRIVATE_KEY"} & set(env)
     assert container["portMappings"][0]["containerPort"] == 8000
     assert container["command"] == ["loan-engine", "serve", "--host", "0.0.0.0", "--port", "8000"]
+
+    # The worker follows on the same image and secrets, as one `loan-engine worker` task, after the API.
+    worker_svc = aws.ecs.describe_services(cluster=PREFIX, services=[f"{PREFIX}-worker"])["services"][0]
+    assert worker_svc["taskDefinition"].endswith(f"{PREFIX}-worker:2")
+    assert worker_svc["desiredCount"] == 1
+    worker = aws.ecs.describe_task_definition(taskDefinition=f"{PREFIX}-worker")["taskDefinition"]
+    [worker_container] = worker["containerDefinitions"]
+    assert worker_container["image"] == container["image"]
+    assert worker_container["command"] == ["loan-engine", "worker"]
+    assert worker_container["secrets"] == container["secrets"]
+    assert "portMappings" not in worker_container or not worker_container["portMappings"]
+    assert worker_container["logConfiguration"]["options"]["awslogs-group"] == f"/ecs/{PREFIX}-worker"
+    assert result.out.index(f"{SERVICE} is running") < result.out.index(f"rolling {PREFIX}-worker to")
 
 
 def test_failed_migration_stops_the_deploy_before_the_service_changes(
@@ -170,7 +183,7 @@ def test_image_that_was_never_pushed_fails_before_touching_anything(
     assert result.code == 1
     assert "image loan-engine/api:nothere is not in ECR: build and push it first" in result.err
     assert ecs.runs == []
-    assert len(aws.ecs.list_task_definitions()["taskDefinitionArns"]) == 1
+    assert len(aws.ecs.list_task_definitions(familyPrefix=SERVICE)["taskDefinitionArns"]) == 1
 
 
 def test_rollback_api_puts_the_previous_revision_back_without_migrating(
@@ -200,7 +213,7 @@ def test_deploy_dry_run_migrates_nothing_and_changes_nothing(
     assert "[  would create] task definition revision" in result.out
     assert ecs.runs == []
     assert len(ecs.updates) == updates
-    assert len(aws.ecs.list_task_definitions()["taskDefinitionArns"]) == 1
+    assert len(aws.ecs.list_task_definitions(familyPrefix=SERVICE)["taskDefinitionArns"]) == 1
 
 
 def test_rotating_the_jwt_key_keeps_the_old_one_as_previous_and_restarts_tasks(
@@ -217,7 +230,8 @@ def test_rotating_the_jwt_key_keeps_the_old_one_as_previous_and_restarts_tasks(
     assert new["JWT_PREVIOUS_SECRET"] == old["JWT_SECRET"]
     assert new["JWT_SECRET"] != old["JWT_SECRET"]
     assert len(new["JWT_SECRET"]) >= 64
-    assert ecs.updates[-1]["force_new_deployment"] is True
+    forced = [u for u in ecs.updates[-2:] if u["force_new_deployment"]]
+    assert [u["service"] for u in forced] == [SERVICE, f"{PREFIX}-worker"], "the API's tasks, then the worker's"
     assert new["JWT_SECRET"] not in result.out + result.err
 
 

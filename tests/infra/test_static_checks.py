@@ -1,4 +1,4 @@
-"""Deployment assets checked offline: task definition, IAM documents, CloudFormation, workflows, the SPA rule."""
+"""Deployment assets checked offline: task definition, workflows, the SPA rule, config (templates elsewhere)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 import yaml  # type: ignore[import-untyped]
 
-from loan_infra import iam
 from loan_infra.aws import Aws
 from loan_infra.cli import main
 from loan_infra.config import Config, load_config
@@ -96,88 +95,6 @@ def test_botocore_validation_catches_a_broken_task_definition(tamper: Any, messa
 def test_rendering_refuses_to_leave_a_placeholder_unfilled() -> None:
     with pytest.raises(ConfigError, match=r"no value for placeholder.*IMAGE"):
         render(json.loads(read_text("task-definition.json")), {"FAMILY": "x"})
-
-
-# --- IAM -----------------------------------------------------------------------------------------
-
-# Actions AWS does not scope to a resource ARN: "*" is the only valid Resource for them.
-UNSCOPABLE = {
-    "ecr:GetAuthorizationToken",
-    "ecs:DescribeTaskDefinition",
-    "ecs:ListTaskDefinitions",
-    "ecs:RegisterTaskDefinition",
-    "elasticloadbalancing:DescribeListeners",
-    "elasticloadbalancing:DescribeLoadBalancers",
-    "elasticloadbalancing:DescribeTargetGroups",
-    "elasticloadbalancing:DescribeTargetHealth",
-}
-
-
-def documents() -> dict[str, dict[str, Any]]:
-    values = iam.policy_values(OfflineAws("eu-west-1"), example_config(), app_secrets(), "web-bucket", "E2EXAMPLE")
-    out = {}
-    for role, (trust, permissions) in iam.ROLE_DOCUMENTS.items():
-        out[f"{role}-trust"] = iam.render_policy(trust, values)
-        out[f"{role}-permissions"] = iam.render_policy(permissions, values)
-    return out
-
-
-def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return list(document["Statement"])
-
-
-def as_list(value: Any) -> list[str]:
-    return value if isinstance(value, list) else [value]
-
-
-def test_no_policy_grants_wildcard_actions_or_unscoped_resources() -> None:
-    for name, document in documents().items():
-        if name.endswith("trust") or name == "task-permissions":
-            continue
-        for statement in statements(document):
-            actions = as_list(statement["Action"])
-            assert statement["Effect"] == "Allow", name
-            assert not any(a == "*" or a.endswith(":*") for a in actions), (name, actions)
-            if "*" in as_list(statement["Resource"]):
-                assert set(actions) <= UNSCOPABLE, (name, statement["Sid"])
-
-
-def test_api_deploy_role_passes_exactly_the_two_task_roles_to_ecs_only() -> None:
-    [passrole] = [s for s in statements(documents()["api-deploy-permissions"]) if "iam:PassRole" in s["Action"]]
-    assert passrole["Resource"] == [
-        "arn:aws:iam::123456789012:role/loan-engine-test-task-execution",
-        "arn:aws:iam::123456789012:role/loan-engine-test-task",
-    ]
-    assert passrole["Condition"] == {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}
-
-
-def test_web_deploy_role_touches_one_bucket_and_one_distribution() -> None:
-    resources = {r for s in statements(documents()["web-deploy-permissions"]) for r in as_list(s["Resource"])}
-    assert resources == {
-        "arn:aws:s3:::web-bucket",
-        "arn:aws:s3:::web-bucket/*",
-        "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE",
-    }
-
-
-def test_github_roles_trust_one_repository_environment_with_audience_pinned() -> None:
-    for role in ("api-deploy", "web-deploy"):
-        [trust] = statements(documents()[f"{role}-trust"])
-        assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
-        assert trust["Condition"]["StringEquals"] == {
-            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
-            "token.actions.githubusercontent.com:sub": "repo:example-org/loan-engine:environment:test",
-        }
-
-
-def test_only_the_execution_role_reads_secret_values() -> None:
-    readers = [
-        name
-        for name, document in documents().items()
-        for s in statements(document)
-        if s["Effect"] == "Allow" and "secretsmanager:GetSecretValue" in as_list(s["Action"])
-    ]
-    assert readers == ["execution-permissions"]
 
 
 # --- CloudFormation, workflows --------------------------------------------------------------------

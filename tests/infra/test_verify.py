@@ -41,6 +41,7 @@ def test_verify_before_the_first_deploy_reports_the_empty_service(cli: CLI, boot
 
     assert result.code == 1
     assert f"[FAIL] ECS service: {PREFIX}-api:1 COMPLETED, 0/0 tasks running" in result.out
+    assert f"[FAIL] worker service: {PREFIX}-worker:1 COMPLETED, 0/0 tasks running" in result.out
     assert "[FAIL] ALB targets: 0 healthy" in result.out
 
 
@@ -48,6 +49,7 @@ def test_status_shows_revision_deployments_targets_and_releases(cli: CLI, live: 
     result = cli("status")
 
     assert result.code == 0, result.err
+    assert f"worker: {PREFIX}-worker on {PREFIX}-worker:2, 1/1 running" in result.out
     assert f"API service: {PREFIX}/{PREFIX}-api on {PREFIX}-api:2" in result.out
     assert "PRIMARY COMPLETED" in result.out
     assert result.out.count(": healthy") == 2

@@ -59,6 +59,11 @@ class Aws:
         return self._session.client(service, endpoint_url=self.endpoint_url, config=config, **extra)  # type: ignore[call-overload]
 
     @cached_property
+    def cloudformation(self) -> Any:
+        # No stubs for CloudFormation in the dev dependencies; the responses are read as mappings.
+        return self._client("cloudformation")
+
+    @cached_property
     def ecr(self) -> ECRClient:
         return self._client("ecr")  # type: ignore[no-any-return]
 

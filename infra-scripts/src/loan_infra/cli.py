@@ -7,17 +7,17 @@ check); 2 bad configuration or usage (nothing was changed).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from loan_infra import __version__, cloudfront, iam, secrets
+from loan_infra import __version__, secrets, stacks
 from loan_infra.aws import Aws, describe_failure
-from loan_infra.bootstrap import bootstrap, print_outputs
+from loan_infra.bootstrap import bootstrap, destroy, print_outputs
 from loan_infra.config import Config, load_config
 from loan_infra.deploy_api import deploy_api, rollback_api
 from loan_infra.deploy_web import default_release_id, deploy_web
@@ -51,7 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--dry-run", action="store_true", help="read everything, change nothing, print the plan")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("bootstrap", parents=[common], help="create or converge all resources (idempotent)")
+    sub.add_parser(
+        "bootstrap",
+        parents=[common],
+        help="deploy the stacks through change sets (--dry-run prints them)",
+    )
+    gone = sub.add_parser("destroy", parents=[common], help="delete the stacks bootstrap made (the database stays)")
+    gone.add_argument("--database", action="store_true", help="delete the database stack too (RDS snapshots it)")
     api = sub.add_parser("deploy-api", parents=[common], help="migrate, then roll the API service to an image")
     api.add_argument("--image-tag", required=True, help="the image tag in ECR (the git SHA)")
     api.add_argument("--api-url", default="", help="base URL that reaches the ALB (default: from config / ALB DNS)")
@@ -66,8 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--web-url", default="")
     check.add_argument("--only", choices=["api", "web"], default="", help="check one side only")
     sub.add_parser("status", parents=[common], help="show what is deployed right now")
-    pol = sub.add_parser("policies", parents=[common], help="print the IAM documents filled in for this account")
-    pol.add_argument("--out", type=Path, help="write one JSON file per document into this folder")
     rot = sub.add_parser("rotate-secret", parents=[common], help="write a new secret version, then restart the tasks")
     rot.add_argument("which", choices=["jwt", "database-url"])
     return parser
@@ -98,37 +102,23 @@ def _status(aws: Aws, out: Reporter, config: Config, _: argparse.Namespace) -> N
     status(aws, out, config)
 
 
-def _policies(aws: Aws, out: Reporter, config: Config, args: argparse.Namespace) -> None:
-    # Works before bootstrap too, so an IAM team can create the roles first.
-    app_secrets = secrets.resolve_app_secrets(aws, config.names, predict_missing=True)
-    bucket = config.web.bucket or config.names.bucket(aws.account_id)
-    dist = cloudfront.find_distribution(aws, config)
-    if dist is None:
-        out.info("no distribution yet: the web deploy policy names DISTRIBUTION_ID; replace it after bootstrap")
-    values = iam.policy_values(aws, config, app_secrets, bucket, dist.id if dist else "DISTRIBUTION_ID")
-    documents = {}
-    for role, (trust, permissions) in iam.ROLE_DOCUMENTS.items():
-        documents[f"{role}-trust"] = iam.render_policy(trust, values)
-        documents[f"{role}-permissions"] = iam.render_policy(permissions, values)
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        for name, document in documents.items():
-            (args.out / f"{name}.json").write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        out.line(f"wrote {len(documents)} documents to {args.out}")
-        return
-    for name, document in documents.items():
-        out.line(f"# {name}\n{json.dumps(document, indent=2)}")
+def _destroy(aws: Aws, out: Reporter, config: Config, args: argparse.Namespace) -> None:
+    destroy(aws, out, config, database=args.database)
 
 
 def _rotate(aws: Aws, out: Reporter, config: Config, args: argparse.Namespace) -> None:
-    # Secrets are read only at task start, so new tasks are needed to pick the new version up.
+    # Secrets are read only at task start, so new tasks are needed to pick the new version up:
+    # the API's first, then the worker's (it reads the same two secrets).
     secrets.rotate(aws, out, config.names, args.which)
-    svc = require_service(aws, config)
-    out.step("restarting the API tasks so they read the new secret")
-    if out.dry_run:
-        return
-    deployment = start_rollout(aws, config, svc.task_definition, svc.desired, force=True)
-    wait_for_rollout(aws, out, config, deployment, svc.task_definition)
+    for service in (config.names.service, config.names.worker_service):
+        svc = require_service(aws, config, service)
+        if svc.desired == 0:
+            continue
+        out.step(f"restarting the {service} tasks so they read the new secret")
+        if out.dry_run:
+            continue
+        deployment = start_rollout(aws, config, svc.task_definition, svc.desired, force=True, service=service)
+        wait_for_rollout(aws, out, config, deployment, svc.task_definition, service=service)
 
 
 HANDLERS: dict[str, Handler] = {
@@ -138,7 +128,7 @@ HANDLERS: dict[str, Handler] = {
     "deploy-web": _deploy_web,
     "verify": _verify,
     "status": _status,
-    "policies": _policies,
+    "destroy": _destroy,
     "rotate-secret": _rotate,
 }
 
@@ -151,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.config, args.set, region=args.region, environment=args.environment, endpoint_url=args.endpoint_url
         )
         aws = Aws(config.region, config.endpoint_url)
+        if args.command not in ("bootstrap", "destroy"):
+            config = with_stack_outputs(aws, config)
         HANDLERS[args.command](aws, out, config, args)
     except InfraError as exc:
         return _fail(exc.exit_code, str(exc))
@@ -163,9 +155,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("LOAN_INFRA_DEBUG"):
             raise
         return _fail(1, f"unexpected {type(exc).__name__}: {exc} (set LOAN_INFRA_DEBUG=1 for the traceback)")
-    if args.command == "bootstrap" or out.changes:
+    if args.command in ("bootstrap", "destroy") or out.changes:
         out.line(f"{args.command}: {out.summary()}")
     return 0
+
+
+def with_stack_outputs(aws: Aws, config: Config) -> Config:
+    """The release commands find every resource through the api and web stacks' outputs."""
+    n = config.names
+    # A missing stack is reported by the command that needs it (run `loan-infra bootstrap` first).
+    found = stacks.outputs(aws, n.stack["web"]) | stacks.outputs(aws, n.stack["api"])
+    return replace(config, outputs=tuple(sorted(found.items())))
 
 
 def _fail(code: int, reason: str) -> int:

@@ -30,6 +30,7 @@ class NetworkConfig:
 @dataclass(frozen=True)
 class AlbConfig:
     name: str = ""
+    listener_arn: str = ""
     certificate_arn: str = ""
     api_url: str = ""
     health_check_path: str = "/health/live"
@@ -42,8 +43,8 @@ class EcsConfig:
     memory: int = 1024
     desired_count: int = 2
     health_check_grace_seconds: int = 60
-    execution_role_arn: str = ""
-    task_role_arn: str = ""
+    cluster: str = ""
+    worker_count: int = 1
     log_retention_days: int = 30
     migrate_command: tuple[str, ...] = ("loan-engine", "db", "upgrade")
 
@@ -66,6 +67,25 @@ class WebConfig:
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     )
+
+
+@dataclass(frozen=True)
+class StacksConfig:
+    """Which stacks bootstrap deploys besides api (always): the rest can already exist in the account."""
+
+    network: bool = False
+    database: bool = False
+    web: bool = True
+    schedule: bool = True
+    database_deletion_protection: bool = True
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    enabled: bool = False
+    expression: str = "cron(30 1 * * ? *)"
+    # A harmless placeholder while the schedule is disabled; the nightly job's command replaces it.
+    command: tuple[str, ...] = ("loan-engine", "--help")
 
 
 @dataclass(frozen=True)
@@ -100,9 +120,13 @@ class Config:
     ecs: EcsConfig = field(default_factory=EcsConfig)
     ecr: EcrConfig = field(default_factory=EcrConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    stacks: StacksConfig = field(default_factory=StacksConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     secrets: SecretsConfig = field(default_factory=SecretsConfig)
     github: GithubConfig = field(default_factory=GithubConfig)
     timing: TimingConfig = field(default_factory=TimingConfig)
+    # Stack outputs, filled in by the CLI before a release command runs (never from the file).
+    outputs: tuple[tuple[str, str], ...] = ()
 
     @property
     def prefix(self) -> str:
@@ -115,32 +139,30 @@ class Config:
 
 
 class Names:
-    """Derived resource names, in one place so bootstrap, deploys and IAM policies agree."""
+    """Resource names: the stacks' outputs when the CLI has read them, else what the templates name them."""
 
     def __init__(self, config: Config) -> None:
         p = config.prefix
-        self.cluster = p
-        self.service = f"{p}-api"
-        self.family = f"{p}-api"
+        out = dict(config.outputs)
+        self.stack = {part: f"{p}-{part}" for part in ("network", "database", "api", "web", "schedule", "deploy-roles")}
+        self.cluster = out.get("ClusterName", config.ecs.cluster or p)
+        self.service = out.get("ApiServiceName", f"{p}-api")
+        self.worker_service = out.get("WorkerServiceName", f"{p}-worker")
+        self.family = out.get("ApiFamily", f"{p}-api")
+        self.worker_family = out.get("WorkerFamily", f"{p}-worker")
         self.container = "api"
-        self.log_group = f"/ecs/{p}"
+        self.worker_container = "worker"
+        self.log_group = out.get("ApiLogGroupName", f"/ecs/{p}")
+        self.worker_log_group = out.get("WorkerLogGroupName", f"/ecs/{p}-worker")
         self.repository = config.ecr.repository or f"{config.app}/api"
-        # Target group names are limited to 32 characters.
-        self.target_group = f"{p}-api"[:32]
-        self.oac = f"{p}-web"
-        self.spa_function = f"{p}-spa-rewrite"
-        self.headers_policy = f"{p}-security-headers"
-        self.distribution_comment = f"{p} web app and API (managed by loan-infra)"
-        self.execution_role = f"{p}-task-execution"
-        self.task_role = f"{p}-task"
-        self.api_deploy_role = f"{p}-github-api-deploy"
-        self.web_deploy_role = f"{p}-github-web-deploy"
+        self.repository_uri = out.get("RepositoryUri", "")
+        self.target_group_arn = out.get("TargetGroupArn", "")
+        self.execution_role_arn = out.get("ExecutionRoleArn", "")
+        self.task_role_arn = out.get("TaskRoleArn", "")
+        self.bucket_name = out.get("BucketName", config.web.bucket)
+        self.distribution_id = out.get("DistributionId", config.web.distribution_id)
         self.database_url_secret = config.secrets.database_url or f"{config.app}/{config.environment}/database-url"
         self.jwt_secret = config.secrets.jwt or f"{config.app}/{config.environment}/jwt"
-
-    def bucket(self, account_id: str) -> str:
-        # Bucket names are global, so the account id keeps two accounts' test stacks apart.
-        return f"{self.cluster}-web-{account_id}"
 
 
 def load_config(path: str | None, overrides: Sequence[str] = (), **flags: str | None) -> Config:

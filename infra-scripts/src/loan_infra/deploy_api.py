@@ -1,12 +1,15 @@
 """`deploy-api` and `rollback-api`: the API pipeline's sequence, owned end to end by this tool.
 
 register revision -> migrate (exit code 0 or stop) -> update service -> wait for *our* deployment
--> verify /health/ready through the ALB -> on failure put the previous revision back and say so.
+-> verify /health/ready through the ALB -> on failure put the previous revision back and say so ->
+then the worker service onto the same image. Every name comes from the api stack's outputs.
 """
 
 from __future__ import annotations
 
-from loan_infra import ecr, ecs, iam, taskdefs
+from typing import Any
+
+from loan_infra import ecr, ecs, taskdefs
 from loan_infra.alb import api_base_url
 from loan_infra.aws import Aws
 from loan_infra.config import Config
@@ -32,16 +35,34 @@ def deploy_api(aws: Aws, out: Reporter, config: Config, image_tag: str, api_url:
         config,
         image=image,
         secrets=resolve_app_secrets(aws, n).container_secrets(),
-        execution_role=config.ecs.execution_role_arn or iam.role_arn(aws, n.execution_role),
-        task_role=config.ecs.task_role_arn or iam.role_arn(aws, n.task_role),
+        execution_role=n.execution_role_arn,
+        task_role=n.task_role_arn,
     )
     new_revision = taskdefs.register_task_definition(aws, out, document)
     run_migration(aws, out, config, new_revision, before)
     # A service that bootstrap created has 0 tasks; the first deploy brings it to the configured size.
     desired = before.desired or config.ecs.desired_count
-    return _roll_and_verify(
+    revision = _roll_and_verify(
         aws, out, config, new_revision, desired=desired, before=before, api_url=api_url, restore=True
     )
+    roll_worker(aws, out, config, taskdefs.worker_task_definition(config, document))
+    return revision
+
+
+def roll_worker(aws: Aws, out: Reporter, config: Config, document: dict[str, Any]) -> None:
+    """Put the worker on the same image, after the API: the migrations it needs have run by now.
+
+    The worker serves no traffic, so there is nothing to verify beyond ECS's own rollout (its circuit
+    breaker puts the previous revision back if the new one keeps crashing).
+    """
+    n = config.names
+    worker = ecs.require_service(aws, config, n.worker_service)
+    revision = taskdefs.register_task_definition(aws, out, document)
+    desired = worker.desired or config.ecs.worker_count
+    if worker.task_definition == revision and worker.running == worker.desired == desired:
+        out.info(f"{n.worker_service} already runs {revision_name(revision)}")
+        return
+    deploy_revision(aws, out, config, revision, desired, service=n.worker_service)
 
 
 def rollback_api(aws: Aws, out: Reporter, config: Config, to: str = "", api_url: str = "") -> str:

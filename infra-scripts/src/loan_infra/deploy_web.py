@@ -20,7 +20,7 @@ def default_release_id() -> str:
 
 def deploy_web(aws: Aws, out: Reporter, config: Config, dist: Path, release: str) -> None:
     build = s3web.read_build(dist)
-    bucket = config.web.bucket or config.names.bucket(aws.account_id)
+    bucket = s3web.require_bucket(config)
     distribution = cloudfront.require_distribution(aws, config)
     out.step(f"publishing release {release} from {dist} to s3://{bucket} ({len(build.ordered)} files)")
     history = s3web.publish(aws, out, bucket, build, release)

@@ -33,7 +33,7 @@ def run_migration(aws: Aws, out: Reporter, config: Config, task_definition: str,
         taskDefinition=task_definition,
         launchType="FARGATE",
         count=1,
-        networkConfiguration=svc.network,  # type: ignore[arg-type]
+        networkConfiguration=task_network(config, svc),  # type: ignore[arg-type]
         startedBy="loan-infra-migrate",
         overrides={"containerOverrides": [{"name": n.container, "command": command}]},
     )
@@ -49,6 +49,20 @@ def run_migration(aws: Aws, out: Reporter, config: Config, task_definition: str,
         interval_seconds=config.timing.poll_seconds,
     )
     _check_exit_code(aws, out, config, task)
+
+
+def task_network(config: Config, svc: Service) -> dict[str, Any]:
+    """The api stack's task network (its outputs), else the service's own: the same subnets and group."""
+    out = dict(config.outputs)
+    if not out.get("TaskSubnets"):
+        return svc.network
+    return {
+        "awsvpcConfiguration": {
+            "subnets": out["TaskSubnets"].split(","),
+            "securityGroups": out["TaskSecurityGroups"].split(","),
+            "assignPublicIp": out.get("AssignPublicIp", "DISABLED"),
+        }
+    }
 
 
 def _stopped_task(aws: Aws, cluster: str, task_arn: str) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-"""S3: the private web bucket, and publishing one build of web/dist into it.
+"""S3: publishing one build of web/dist into the web stack's private bucket.
 
 Publishing order is what keeps open browser tabs working across a deploy:
 1. hashed files under assets/ first (immutable, cached for a year; already-present keys skipped:
@@ -23,7 +23,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from loan_infra.aws import Aws, error_code, is_planned
+from loan_infra.aws import Aws, error_code
+from loan_infra.config import Config
 from loan_infra.errors import ConfigError, InfraError
 from loan_infra.output import Reporter
 
@@ -93,154 +94,14 @@ def read_build(dist: Path) -> Build:
     return Build(dist, assets, others)
 
 
-# --- bucket ------------------------------------------------------------------------------------
+# --- publishing (the bucket itself is in the web stack) ---------------------------------------
 
 
-def ensure_bucket(aws: Aws, out: Reporter, name: str) -> None:
-    """Private (all public access blocked, owner-enforced), versioned, encrypted, old versions expire."""
-    exists = _bucket_exists(aws, name)
-    if not exists:
-        if out.dry_run:
-            out.resource("created", f"S3 bucket {name}", "private, versioned")
-            return
-        extra: dict[str, Any] = {}
-        if aws.region != "us-east-1":
-            extra["CreateBucketConfiguration"] = {"LocationConstraint": aws.region}
-        aws.s3.create_bucket(Bucket=name, ObjectOwnership="BucketOwnerEnforced", **extra)
-    drift = [label for label, ensure in _BUCKET_SETTINGS if ensure(aws, name, out.dry_run)]
-    if not exists:
-        out.resource("created", f"S3 bucket {name}", "private, versioned")
-    else:
-        out.resource("updated" if drift else "exists", f"S3 bucket {name}", ", ".join(drift))
-
-
-def _bucket_exists(aws: Aws, name: str) -> bool:
-    try:
-        aws.s3.head_bucket(Bucket=name)
-    except ClientError as exc:
-        if error_code(exc) in ("404", "NoSuchBucket", "NotFound"):
-            return False
-        if error_code(exc) in ("403", "AccessDenied"):
-            raise InfraError(f"S3 bucket {name} exists but belongs to another account; set web.bucket") from None
-        raise
-    return True
-
-
-_BLOCK_ALL = {
-    "BlockPublicAcls": True,
-    "IgnorePublicAcls": True,
-    "BlockPublicPolicy": True,
-    "RestrictPublicBuckets": True,
-}
-_LIFECYCLE: dict[str, Any] = {
-    "Rules": [
-        {
-            # Deleted and overwritten files stay recoverable for 30 days, then stop costing money.
-            "ID": "expire-old-versions",
-            "Status": "Enabled",
-            "Filter": {"Prefix": ""},
-            "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
-            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
-        }
-    ]
-}
-
-
-# Each returns True when the setting was missing (and, outside a dry run, has now been applied).
-def _public_access(aws: Aws, name: str, dry_run: bool) -> bool:
-    current = _get(lambda: aws.s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"])
-    if current == _BLOCK_ALL:
-        return False
-    if not dry_run:
-        aws.s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=_BLOCK_ALL)  # type: ignore[arg-type]
-    return True
-
-
-def _versioning(aws: Aws, name: str, dry_run: bool) -> bool:
-    if aws.s3.get_bucket_versioning(Bucket=name).get("Status") == "Enabled":
-        return False
-    if not dry_run:
-        aws.s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-    return True
-
-
-def _encryption(aws: Aws, name: str, dry_run: bool) -> bool:
-    if _get(lambda: aws.s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]):
-        return False
-    if not dry_run:
-        aws.s3.put_bucket_encryption(
-            Bucket=name,
-            ServerSideEncryptionConfiguration={
-                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
-            },
-        )
-    return True
-
-
-def _lifecycle(aws: Aws, name: str, dry_run: bool) -> bool:
-    if _get(lambda: aws.s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]):
-        return False
-    if not dry_run:
-        aws.s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration=_LIFECYCLE)  # type: ignore[arg-type]
-    return True
-
-
-_BUCKET_SETTINGS = (
-    ("public access block", _public_access),
-    ("versioning", _versioning),
-    ("encryption", _encryption),
-    ("lifecycle", _lifecycle),
-)
-
-
-def _get(read: Callable[[], Any]) -> Any:
-    """Run a Get* call; a 'not configured' error means None."""
-    try:
-        return read()
-    except ClientError as exc:
-        if "NoSuch" in error_code(exc) or "NotFound" in error_code(exc):
-            return None
-        raise
-
-
-def bucket_policy(aws: Aws, bucket: str, distribution_arn: str) -> dict[str, Any]:
-    """Only our distribution may read, and only objects (no listing: a missing key is a 403, not a 404).
-
-    The release history under _loan-infra/ lists the site's own public file names, so CloudFront
-    may serve it; nothing secret is ever written to this bucket.
-    """
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "OnlyOurCloudFrontDistributionReads",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudfront.amazonaws.com"},
-                "Action": "s3:GetObject",
-                "Resource": f"arn:{aws.partition}:s3:::{bucket}/*",
-                "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
-            }
-        ],
-    }
-
-
-def ensure_bucket_policy(aws: Aws, out: Reporter, bucket: str, distribution_arn: str) -> None:
-    wanted = bucket_policy(aws, bucket, distribution_arn)
-    current = None
-    if not is_planned(distribution_arn) and _bucket_exists(aws, bucket):
-        raw = _get(lambda: aws.s3.get_bucket_policy(Bucket=bucket)["Policy"])
-        current = json.loads(raw) if raw else None
-    if current == wanted:
-        out.resource("exists", f"bucket policy on {bucket}", "CloudFront (OAC) read only")
-        return
-    if not out.dry_run:
-        aws.s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(wanted))
-    out.resource(
-        "created" if current is None else "updated", f"bucket policy on {bucket}", "CloudFront (OAC) read only"
-    )
-
-
-# --- publishing --------------------------------------------------------------------------------
+def require_bucket(config: Config) -> str:
+    """The web stack's BucketName output, or web.bucket for an account's existing bucket."""
+    if not config.names.bucket_name:
+        raise InfraError(f"no web bucket: deploy stack {config.names.stack['web']} (bootstrap) or set web.bucket")
+    return config.names.bucket_name
 
 
 def publish(aws: Aws, out: Reporter, bucket: str, build: Build, release: str) -> list[dict[str, Any]]:
@@ -278,6 +139,16 @@ def _list_keys(aws: Aws, bucket: str, prefix: str) -> Iterator[str]:
 
 def _read_object(aws: Aws, bucket: str, key: str) -> bytes:
     return aws.s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+
+
+def _get(read: Callable[[], Any]) -> Any:
+    """Run a Get* call; a 'not found' error means None."""
+    try:
+        return read()
+    except ClientError as exc:
+        if "NoSuch" in error_code(exc) or "NotFound" in error_code(exc):
+            return None
+        raise
 
 
 def read_history(aws: Aws, bucket: str) -> list[dict[str, Any]]:

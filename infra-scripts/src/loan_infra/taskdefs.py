@@ -54,6 +54,26 @@ def render_task_definition(
     return document
 
 
+def worker_task_definition(config: Config, api: dict[str, Any]) -> dict[str, Any]:
+    """The worker's revision for the same image: `loan-engine worker`, no port, its own log group.
+
+    Derived from the API's rendered definition so both always run the same image with the same secrets.
+    """
+    n = config.names
+    document: dict[str, Any] = json.loads(json.dumps(api))
+    document["family"] = n.worker_family
+    container = document["containerDefinitions"][0]
+    container["name"] = n.worker_container
+    container["command"] = ["loan-engine", "worker"]
+    for key in ("portMappings", "healthCheck"):
+        container.pop(key, None)
+    options = container["logConfiguration"]["options"]
+    options["awslogs-group"] = n.worker_log_group
+    options["awslogs-stream-prefix"] = n.worker_container
+    validate_request("ecs", "RegisterTaskDefinition", document)
+    return document
+
+
 def spec_hash(document: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
 

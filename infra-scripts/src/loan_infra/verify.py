@@ -96,6 +96,26 @@ def check_service(aws: Aws, config: Config) -> Check:
     return Check("ECS service", ok, detail)
 
 
+def check_worker(aws: Aws, config: Config) -> Check:
+    """The worker (`loan-engine worker`): one task running the same image as the API, rollout settled."""
+    n = config.names
+    worker = ecs.describe_named_service(aws, n.cluster, n.worker_service)
+    api = ecs.describe_service(aws, config)
+    if worker is None:
+        return Check("worker service", False, "service not found")
+    state = worker.primary.get("rolloutState", "?")
+    ok = state == "COMPLETED" and len(worker.deployments) == 1 and worker.running == worker.desired > 0
+    detail = f"{revision_name(worker.task_definition)} {state}, {worker.running}/{worker.desired} tasks running"
+    if api is not None and _image(aws, api.task_definition) != _image(aws, worker.task_definition):
+        ok, detail = False, detail + ", not on the API's image"
+    return Check("worker service", ok, detail)
+
+
+def _image(aws: Aws, task_definition: str) -> str:
+    found = aws.ecs.describe_task_definition(taskDefinition=task_definition)["taskDefinition"]
+    return str(found["containerDefinitions"][0].get("image", ""))
+
+
 def check_targets(aws: Aws, config: Config) -> Check:
     targets = alb.target_health(aws, alb.target_group_arn(aws, config))
     healthy = [t for t in targets if t[1] == "healthy"]
@@ -188,7 +208,12 @@ def verify(aws: Aws, out: Reporter, config: Config, *, api_url: str, web_url: st
     checks: list[Check] = []
     if only in ("", "api"):
         api = api_url or alb.api_base_url(aws, config)
-        checks += [check_service(aws, config), check_targets(aws, config), *check_api_health(api)]
+        checks += [
+            check_service(aws, config),
+            check_worker(aws, config),
+            check_targets(aws, config),
+            *check_api_health(api),
+        ]
     if only in ("", "web"):
         checks += check_web(web_url or web_base_url(aws, config))
     for check in checks:
@@ -218,6 +243,12 @@ def _status_api(aws: Aws, out: Reporter, config: Config) -> None:
             f"{revision_name(str(d.get('taskDefinition', '')))} {d.get('runningCount', 0)}/"
             f"{d.get('desiredCount', 0)} running"
         )
+    worker = ecs.describe_named_service(aws, config.names.cluster, config.names.worker_service)
+    if worker is not None:
+        out.line(
+            f"worker: {config.names.worker_service} on {revision_name(worker.task_definition)}, "
+            f"{worker.running}/{worker.desired} running"
+        )
     try:
         targets = alb.target_health(aws, alb.target_group_arn(aws, config))
     except InfraError as exc:
@@ -233,7 +264,6 @@ def _status_web(aws: Aws, out: Reporter, config: Config) -> None:
         out.line("web: distribution not created (run bootstrap)")
         return
     out.line(f"web: distribution {dist.id} at https://{dist.domain}")
-    bucket = config.web.bucket or config.names.bucket(aws.account_id)
-    for release in s3web.read_history(aws, bucket)[:3]:
+    for release in s3web.read_history(aws, s3web.require_bucket(config))[:3]:
         assets = len(release.get("assets", []))
         out.line(f"  release {release.get('id')} published {release.get('published')} ({assets} assets)")
