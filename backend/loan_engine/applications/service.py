@@ -69,7 +69,7 @@ from loan_engine.policy.service import active_policy
 from loan_engine.products.schemas import ProductDefinition, ProductFrequency
 from loan_engine.products.service import ProductCatalog, ProductLoan, draft_loan_terms
 
-__all__ = ["Actor", "ApplicationService", "Outcome"]
+__all__ = ["Actor", "ApplicationService", "Outcome", "expire_offers"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -549,6 +549,16 @@ class ApplicationService:
     ) -> None:
         subject = Party("application", str(row.id))
         await record(self.session, event, actor=actor.party, meta=meta, subject=subject, details=details)
+
+
+async def expire_offers(session: AsyncSession) -> int:
+    """The batch step (``loan-engine applications expire``, or a scheduled job): store ``expired`` on every
+    approved application past its offers' validity; reads already show it as expired before this runs."""
+
+    async def work() -> int:
+        return await repository.expire_due(session, _now())
+
+    return await transaction(session, work)
 
 
 # --- pure helpers ----------------------------------------------------------------------------------
