@@ -131,7 +131,7 @@ class CreditReportOut(ApiStruct):
     facts: dict[str, Any]
 
 
-class ReasonOut(ApiStruct):
+class DecisionReason(ApiStruct):
     code: str
     text: str
 
@@ -162,14 +162,14 @@ class TraceNode(ApiStruct):
     duration: str | None
 
 
-class DecisionOut(ApiStruct):
+class ApplicationDecision(ApiStruct):
     outcome: Literal["approve", "refer", "decline"]
     by: Literal["policy", "underwriter"]
     policy_version: int | None
     policy_name: str | None
     grade: str | None
     max_amount: Decimal | None
-    reasons: list[ReasonOut]
+    reasons: list[DecisionReason]
     duration_ms: Decimal
     decided_at: dt.datetime
 
@@ -197,7 +197,7 @@ class ApplicationRead(ApiStruct):
     housing: HousingIn | None
     consents: ConsentOut | None
     submitted_at: dt.datetime | None
-    decision: DecisionOut | None
+    decision: ApplicationDecision | None
     offers: list[OfferOut]
     expires_at: dt.datetime | None
     accepted_offer: int | None
@@ -265,7 +265,7 @@ class NoticeOut(ApiStruct):
     applicant: str
     creditor: str
     action: str
-    reasons: list[ReasonOut]
+    reasons: list[DecisionReason]
     counteroffer: OfferOut | None
     credit_score: int | None
     score_range: list[int]

@@ -32,13 +32,14 @@ from loan_engine.applications.schemas import (
     AddressIn,
     AppChannel,
     ApplicationCreate,
+    ApplicationDecision,
     ApplicationPage,
     ApplicationRead,
     ApplicationStatus,
     ApplicationSummary,
     ConsentOut,
     CreditReportOut,
-    DecisionOut,
+    DecisionReason,
     DraftSections,
     HousingIn,
     IdentityOut,
@@ -46,7 +47,6 @@ from loan_engine.applications.schemas import (
     LoanRequestIn,
     NoticeOut,
     OfferOut,
-    ReasonOut,
     ReviewIn,
     ReviewOut,
     SensitiveRead,
@@ -746,17 +746,17 @@ def _dt(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
 
 
-def _decision_out(stored: dict[str, Any] | None) -> DecisionOut | None:
+def _decision_out(stored: dict[str, Any] | None) -> ApplicationDecision | None:
     if not stored:
         return None
-    return DecisionOut(
+    return ApplicationDecision(
         outcome=stored["outcome"],
         by=stored["by"],
         policy_version=stored.get("policyVersion"),
         policy_name=stored.get("policyName"),
         grade=stored.get("grade"),
         max_amount=None if stored.get("maxAmount") is None else Decimal(stored["maxAmount"]),
-        reasons=[ReasonOut(code=r["code"], text=r["text"]) for r in stored.get("reasons", [])],
+        reasons=[DecisionReason(code=r["code"], text=r["text"]) for r in stored.get("reasons", [])],
         duration_ms=ms(float(stored.get("durationMs", 0))),
         decided_at=datetime.fromisoformat(stored["decidedAt"]),
     )

@@ -1092,6 +1092,21 @@ export type components = {
             income?: components["schemas"]["IncomeIn"] | null;
             loan?: components["schemas"]["LoanRequestIn"] | null;
         };
+        /** ApplicationDecision */
+        ApplicationDecision: {
+            /** @enum {string} */
+            by: "policy" | "underwriter";
+            /** Format: date-time */
+            decidedAt: string;
+            durationMs: string;
+            grade: string | null;
+            maxAmount: string | null;
+            /** @enum {string} */
+            outcome: "approve" | "refer" | "decline";
+            policyName: string | null;
+            policyVersion: number | null;
+            reasons: components["schemas"]["DecisionReason"][];
+        };
         /** ApplicationIn */
         ApplicationIn: {
             employmentStatus: components["schemas"]["EmploymentStatus"];
@@ -1135,7 +1150,7 @@ export type components = {
             consents: components["schemas"]["ConsentOut"] | null;
             /** Format: date-time */
             createdAt: string;
-            decision: components["schemas"]["applications_schemas_DecisionOut"] | null;
+            decision: components["schemas"]["ApplicationDecision"] | null;
             expiresAt: string | null;
             housing: components["schemas"]["HousingIn"] | null;
             /** Format: uuid */
@@ -1151,26 +1166,6 @@ export type components = {
             submittedAt: string | null;
             /** Format: date-time */
             updatedAt: string;
-        };
-        /** DecisionOut */
-        applications_schemas_DecisionOut: {
-            /** @enum {string} */
-            by: "policy" | "underwriter";
-            /** Format: date-time */
-            decidedAt: string;
-            durationMs: string;
-            grade: string | null;
-            maxAmount: string | null;
-            /** @enum {string} */
-            outcome: "approve" | "refer" | "decline";
-            policyName: string | null;
-            policyVersion: number | null;
-            reasons: components["schemas"]["applications_schemas_ReasonOut"][];
-        };
-        /** ReasonOut */
-        applications_schemas_ReasonOut: {
-            code: string;
-            text: string;
         };
         /**
          * ApplicationStatus
@@ -1230,7 +1225,7 @@ export type components = {
         };
         /** CaseOut */
         CaseOut: {
-            actual: components["schemas"]["policy_schemas_DecisionOut"] | null;
+            actual: components["schemas"]["DecisionOut"] | null;
             differences: string[];
             name: string;
             passed: boolean;
@@ -1340,6 +1335,18 @@ export type components = {
          * @enum {string}
          */
         Decision: "approve" | "refer" | "decline";
+        /** DecisionOut */
+        DecisionOut: {
+            decision: components["schemas"]["Decision"];
+            grade: string | null;
+            maxAmount: string | null;
+            reasons: components["schemas"]["ReasonOut"][];
+        };
+        /** DecisionReason */
+        DecisionReason: {
+            code: string;
+            text: string;
+        };
         /** DelinquencyIn */
         DelinquencyIn: {
             chargeOffDays: number;
@@ -1727,7 +1734,7 @@ export type components = {
             keyFactors: string[];
             /** @enum {string} */
             kind: "adverse-action" | "counteroffer";
-            reasons: components["schemas"]["applications_schemas_ReasonOut"][];
+            reasons: components["schemas"]["DecisionReason"][];
             sandbox: boolean;
             scoreDate: string | null;
             scoreRange: number[];
@@ -1812,18 +1819,6 @@ export type components = {
             perDiem: string;
             principal: string;
             total: string;
-        };
-        /** DecisionOut */
-        policy_schemas_DecisionOut: {
-            decision: components["schemas"]["Decision"];
-            grade: string | null;
-            maxAmount: string | null;
-            reasons: components["schemas"]["policy_schemas_ReasonOut"][];
-        };
-        /** ReasonOut */
-        policy_schemas_ReasonOut: {
-            code: string;
-            text: string;
         };
         /** PolicyDocument */
         PolicyDocument: {
@@ -2098,6 +2093,11 @@ export type components = {
             schedule: components["schemas"]["Row"][];
             totals: components["schemas"]["Totals"];
         };
+        /** ReasonOut */
+        ReasonOut: {
+            code: string;
+            text: string;
+        };
         /** RegisterRequest */
         RegisterRequest: {
             displayName: string;
@@ -2210,8 +2210,8 @@ export type components = {
         };
         /** SimulationSample */
         SimulationSample: {
-            after: components["schemas"]["policy_schemas_DecisionOut"];
-            before: components["schemas"]["policy_schemas_DecisionOut"] | null;
+            after: components["schemas"]["DecisionOut"];
+            before: components["schemas"]["DecisionOut"] | null;
             index: number;
         };
         /** StaffView */
@@ -2413,8 +2413,8 @@ export type components = {
         ViolationOut: {
             after: components["schemas"]["FactSetIn"];
             before: components["schemas"]["FactSetIn"];
-            outcomeAfter: components["schemas"]["policy_schemas_DecisionOut"];
-            outcomeBefore: components["schemas"]["policy_schemas_DecisionOut"];
+            outcomeAfter: components["schemas"]["DecisionOut"];
+            outcomeBefore: components["schemas"]["DecisionOut"];
             rule: string;
         };
     };
