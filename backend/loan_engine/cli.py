@@ -13,6 +13,7 @@ from types import FrameType
 import click
 import uvicorn
 
+from loan_engine.applications.cli import applications
 from loan_engine.cli_support import database_url, load_settings, with_session
 from loan_engine.db import migrations
 from loan_engine.jobs.queue import run_worker
@@ -171,6 +172,7 @@ main.add_command(products)
 main.add_command(policy)
 main.add_command(ledger)
 main.add_command(mail)
+main.add_command(applications)
 
 main.add_command(quote)
 main.add_command(apr)

@@ -127,7 +127,7 @@ def make_offer(  # noqa: PLR0917 - the terms of an offer
         term_periods=term_periods,
         frequency=frequency,
         grade=grade,
-        annual_rate=terms.annual_rate.scaleb(2).normalize(),
+        annual_rate=_plain(terms.annual_rate.scaleb(2)),
         payment=quote.payment,
         apr=box.apr,
         finance_charge=box.finance_charge,
@@ -137,6 +137,11 @@ def make_offer(  # noqa: PLR0917 - the terms of an offer
         first_payment_date=quote.schedule[0].due_date,
         counteroffer=counteroffer,
     )
+
+
+def _plain(value: Decimal) -> Decimal:
+    """Trailing zeros dropped without an exponent (10.00 -> 10, never 1E+1 on the wire)."""
+    return Decimal(format(value.normalize(), "f"))
 
 
 def expiry(product: PublishedProduct, decided: datetime) -> datetime:

@@ -19,7 +19,7 @@ from typing import Any, Final, Literal
 from fpdf import FPDF
 
 from loan_engine.applications.bureau import SCORE_RANGE
-from loan_engine.applications.schemas import NoticeOut, OfferOut, ReasonOut
+from loan_engine.applications.schemas import DecisionReason, NoticeOut, OfferOut
 
 CREDITOR: Final = "Loan Engine Lending, 100 Main Street, Springfield, IL 62701"
 ECOA_NOTICE: Final = (
@@ -72,7 +72,7 @@ def build_notice(  # noqa: PLR0917 - what a notice states
         applicant=applicant,
         creditor=CREDITOR,
         action=action,
-        reasons=[ReasonOut(code=r["code"], text=r["text"]) for r in decision.get("reasons", [])],
+        reasons=[DecisionReason(code=r["code"], text=r["text"]) for r in decision.get("reasons", [])],
         counteroffer=counter,
         credit_score=facts.get("score"),
         score_range=list(SCORE_RANGE),

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.applications.models import Application, FunnelEvent
@@ -50,6 +50,24 @@ async def claim(
         .returning(Application.id)
     )
     return result.scalar_one_or_none() is not None
+
+
+async def expire_due(session: AsyncSession, now: datetime) -> int:
+    """Every approved application whose offers have lapsed becomes ``expired``, with its funnel row, in
+    two set-based statements (safe to re-run: an expired one is no longer approved)."""
+    expired = (
+        await session.execute(
+            update(Application)
+            .where(Application.status == "approved", Application.expires_at <= now)
+            .values(status="expired", updated_at=now)
+            .returning(Application.id, Application.channel)
+        )
+    ).all()
+    if expired:
+        await session.execute(
+            insert(FunnelEvent), [{"application_id": i, "step": "expired", "channel": c, "at": now} for i, c in expired]
+        )
+    return len(expired)
 
 
 async def page(

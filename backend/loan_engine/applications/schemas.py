@@ -131,7 +131,7 @@ class CreditReportOut(ApiStruct):
     facts: dict[str, Any]
 
 
-class ReasonOut(ApiStruct):
+class DecisionReason(ApiStruct):
     code: str
     text: str
 
@@ -169,7 +169,7 @@ class ApplicationDecision(ApiStruct):
     policy_name: str | None
     grade: str | None
     max_amount: Decimal | None
-    reasons: list[ReasonOut]
+    reasons: list[DecisionReason]
     duration_ms: Decimal
     decided_at: dt.datetime
 
@@ -265,7 +265,7 @@ class NoticeOut(ApiStruct):
     applicant: str
     creditor: str
     action: str
-    reasons: list[ReasonOut]
+    reasons: list[DecisionReason]
     counteroffer: OfferOut | None
     credit_score: int | None
     score_range: list[int]

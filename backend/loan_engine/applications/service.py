@@ -39,6 +39,7 @@ from loan_engine.applications.schemas import (
     ApplicationSummary,
     ConsentOut,
     CreditReportOut,
+    DecisionReason,
     DraftSections,
     HousingIn,
     IdentityOut,
@@ -46,7 +47,6 @@ from loan_engine.applications.schemas import (
     LoanRequestIn,
     NoticeOut,
     OfferOut,
-    ReasonOut,
     ReviewIn,
     ReviewOut,
     SensitiveRead,
@@ -66,10 +66,10 @@ from loan_engine.policy.engine import Decision
 from loan_engine.policy.facts import ApplicationFacts
 from loan_engine.policy.reasons import REASONS, ranked
 from loan_engine.policy.service import active_policy
-from loan_engine.products.schemas import ProductFrequency
+from loan_engine.products.schemas import ProductDefinition, ProductFrequency
 from loan_engine.products.service import ProductCatalog, ProductLoan, draft_loan_terms
 
-__all__ = ["Actor", "ApplicationService", "Outcome"]
+__all__ = ["Actor", "ApplicationService", "Outcome", "expire_offers"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -221,7 +221,7 @@ class ApplicationService:
         assert row.term_periods is not None
         grade = product.definition.pricing.grades[0]
         loan = ProductLoan(product.code, grade, str(row.amount), row.term_periods, today, row.frequency)
-        draft_loan_terms(product.definition, product.currency.code, loan)  # 422 naming the field if outside
+        _within_product(product.definition, product.currency.code, loan)
         report = await self.bureau.pull(self._bureau_identity(row))
         application = _application_facts(row)
         result = evaluate(active, product, application, report.facts, today)
@@ -560,6 +560,16 @@ class ApplicationService:
         await record(self.session, event, actor=actor.party, meta=meta, subject=subject, details=details)
 
 
+async def expire_offers(session: AsyncSession) -> int:
+    """The batch step (``loan-engine applications expire``, or a scheduled job): store ``expired`` on every
+    approved application past its offers' validity; reads already show it as expired before this runs."""
+
+    async def work() -> int:
+        return await repository.expire_due(session, _now())
+
+    return await transaction(session, work)
+
+
 # --- pure helpers ----------------------------------------------------------------------------------
 
 
@@ -602,6 +612,17 @@ def _check_review(data: ReviewIn) -> None:
         raise ValidationError.one("amount", "a counter-offer changes the amount, the term or both")
     if not data.note.strip():
         raise ValidationError.one("note", "every underwriting action carries a note")
+
+
+_LOAN_FIELDS: Final = {"principal": "loan.amount", "termPeriods": "loan.termPeriods", "frequency": "loan.frequency"}
+
+
+def _within_product(defn: ProductDefinition, currency_code: str, loan: ProductLoan) -> None:
+    """A 422 naming the application's own field (``loan.amount``) when the loan is outside the product."""
+    try:
+        draft_loan_terms(defn, currency_code, loan)
+    except ValidationError as exc:
+        raise ValidationError([FieldError(_LOAN_FIELDS.get(e.field, e.field), e.message) for e in exc.errors]) from None
 
 
 def _expired(row: Application) -> bool:
@@ -744,7 +765,7 @@ def _decision_out(stored: dict[str, Any] | None) -> ApplicationDecision | None:
         policy_name=stored.get("policyName"),
         grade=stored.get("grade"),
         max_amount=None if stored.get("maxAmount") is None else Decimal(stored["maxAmount"]),
-        reasons=[ReasonOut(code=r["code"], text=r["text"]) for r in stored.get("reasons", [])],
+        reasons=[DecisionReason(code=r["code"], text=r["text"]) for r in stored.get("reasons", [])],
         duration_ms=ms(float(stored.get("durationMs", 0))),
         decided_at=datetime.fromisoformat(stored["decidedAt"]),
     )

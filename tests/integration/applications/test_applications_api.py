@@ -213,3 +213,21 @@ async def test_an_unverified_borrower_may_draft_but_not_submit(world: World, mak
     assert "Confirm your email" in refused.json()["detail"]
     still = await world.client.get(f"/api/applications/{draft['id']}", headers=unverified.auth)
     assert still.json()["status"] == "draft"
+
+
+async def test_without_an_active_policy_nothing_is_decided(world: World) -> None:
+    retired = await world.client.post("/api/admin/products/PERSONAL/policy/versions/1/retire", headers=world.admin.auth)
+    assert retired.status_code == 200, retired.text
+    created = await world.draft(**sections())
+    response = await world.submit(created["id"])
+    assert response.status_code == 409
+    assert response.json()["type"].endswith("no-active-policy")
+    again = await world.client.get(f"/api/applications/{created['id']}", headers=world.borrower.auth)
+    assert again.json()["status"] == "draft"
+
+
+async def test_an_amount_outside_the_product_is_refused_naming_the_field(world: World) -> None:
+    created = await world.draft(**sections(amount="999999"))
+    response = await world.submit(created["id"])
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "loan.amount"

@@ -144,3 +144,20 @@ async def test_an_api_client_applies_for_a_borrower_and_sees_only_its_own(world:
     assert (await world.client.get("/api/applications", headers=other)).json()["items"] == []
     borrower_view = await world.client.get(f"/api/applications/{created.json()['id']}", headers=world.borrower.auth)
     assert borrower_view.status_code == 200
+
+
+async def test_the_expiry_step_stores_expired_once_with_its_funnel_row(world: World, db: AsyncEngine) -> None:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from loan_engine.applications.service import expire_offers
+
+    lapsed, current = await world.apply(PRIME), await world.apply(PRIME)
+    await sql(db, "UPDATE applications SET expires_at = now() - interval '1 day' WHERE id = :id", id=lapsed["id"])
+    async with AsyncSession(db) as session:
+        assert await expire_offers(session) == 1
+    async with AsyncSession(db) as session:
+        assert await expire_offers(session) == 0
+    rows = await sql(db, "SELECT id::text AS id, status FROM applications")
+    assert {r.id: r.status for r in rows} == {lapsed["id"]: "expired", current["id"]: "approved"}
+    steps = await sql(db, "SELECT step FROM application_funnel_events WHERE application_id = :id", id=lapsed["id"])
+    assert [s.step for s in steps][-1] == "expired"

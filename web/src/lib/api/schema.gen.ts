@@ -1230,7 +1230,7 @@ export type components = {
             outcome: "approve" | "refer" | "decline";
             policyName: string | null;
             policyVersion: number | null;
-            reasons: components["schemas"]["applications_schemas_ReasonOut"][];
+            reasons: components["schemas"]["DecisionReason"][];
         };
         /** ApplicationIn */
         ApplicationIn: {
@@ -1291,11 +1291,6 @@ export type components = {
             submittedAt: string | null;
             /** Format: date-time */
             updatedAt: string;
-        };
-        /** ReasonOut */
-        applications_schemas_ReasonOut: {
-            code: string;
-            text: string;
         };
         /**
          * ApplicationStatus
@@ -1470,7 +1465,12 @@ export type components = {
             decision: components["schemas"]["Decision"];
             grade: string | null;
             maxAmount: string | null;
-            reasons: components["schemas"]["policy_schemas_ReasonOut"][];
+            reasons: components["schemas"]["ReasonOut"][];
+        };
+        /** DecisionReason */
+        DecisionReason: {
+            code: string;
+            text: string;
         };
         /** DelinquencyIn */
         DelinquencyIn: {
@@ -1864,7 +1864,7 @@ export type components = {
             keyFactors: string[];
             /** @enum {string} */
             kind: "adverse-action" | "counteroffer";
-            reasons: components["schemas"]["applications_schemas_ReasonOut"][];
+            reasons: components["schemas"]["DecisionReason"][];
             sandbox: boolean;
             scoreDate: string | null;
             scoreRange: number[];
@@ -1964,11 +1964,6 @@ export type components = {
             perDiem: string;
             principal: string;
             total: string;
-        };
-        /** ReasonOut */
-        policy_schemas_ReasonOut: {
-            code: string;
-            text: string;
         };
         /** PolicyDocument */
         PolicyDocument: {
@@ -2246,6 +2241,11 @@ export type components = {
             prepaidInterest: string;
             schedule: components["schemas"]["Row"][];
             totals: components["schemas"]["Totals"];
+        };
+        /** ReasonOut */
+        ReasonOut: {
+            code: string;
+            text: string;
         };
         /** RegisterRequest */
         RegisterRequest: {

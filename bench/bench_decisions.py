@@ -1,0 +1,222 @@
+"""Submit → decision end to end (issue 15), written to bench/results/decisions.json:
+
+- decisions/s and latency (p50/p95/p99) of ``POST /api/applications/{id}/submit`` through a real uvicorn
+  (one worker, pinned to core 0): bearer authentication, the Idempotency-Key claim, the application row
+  lock, unsealing the identity (AES-GCM), the sandbox bureau, facts and derived figures, the product's
+  active policy evaluated by zen-engine with its trace, the offer priced by the quote engine, the
+  application update, two funnel rows, the audit row, the stored response, COMMIT;
+- the split per decision: policy evaluation and quote (as the service timed them, stored in each
+  decision), and time spent in database statements (SQLAlchemy cursor events in the server process,
+  summed over the run and divided by the decisions). That last figure is from a statement's start to the
+  moment its result is picked up, so on a saturated single worker it includes the wait for the event
+  loop (other requests' CPU work), not only PostgreSQL; the machine's load average is recorded with it.
+
+Drafts are created before the timed rounds (complete, with a prime sandbox persona so every decision is
+an approval with an offer: the most work). Load: closed-loop httpx clients, each submitting the next
+draft as soon as its previous submit returns. PostgreSQL is the embedded one (fsync off), unpinned. The
+machine is shared with other work: figures are indicative; run it once, briefly.
+
+    python bench/bench_decisions.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+from litestar import Litestar, get
+
+sys.path.insert(0, str(Path(__file__).parent))
+from serving import scratch_database, uvicorn_server, write_results
+
+ROOT = Path(__file__).parents[1]
+BENCH_SECRET = "bench-only-signing-secret-" + "0123456789abcdef" * 2
+CLIENTS = 16
+ROUNDS = 2
+SECONDS = 3.0
+DRAFTS = 2_600
+_db_seconds = [0.0]
+
+
+def bench_app() -> Litestar:
+    """The app, plus a bench-only route reporting the time spent in database statements."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from loan_engine.app import create_app
+
+    started: dict[int, float] = {}
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def before(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        started[id(cursor)] = time.perf_counter()
+
+    @event.listens_for(Engine, "after_cursor_execute")
+    def after(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        began = started.pop(id(cursor), None)
+        if began is not None:
+            _db_seconds[0] += time.perf_counter() - began
+
+    app = create_app()
+
+    @get("/bench/db-seconds")
+    async def db_seconds() -> dict[str, float]:
+        return {"seconds": _db_seconds[0]}
+
+    app.register(db_seconds)
+    return app
+
+
+def _sections(n: int) -> dict[str, Any]:
+    return {
+        "loan": {"productCode": "PERSONAL", "amount": "8000", "termPeriods": 36, "frequency": "monthly"},
+        "identity": {
+            "firstName": "Bench",
+            "lastName": f"Applicant{n}",
+            "birthDate": "1984-05-17",
+            "taxId": "555-12-0002",
+            "address": {"line1": "1 Main St", "city": "Springfield", "region": "IL", "postalCode": "62701"},
+        },
+        "income": {"monthlyIncome": "7000", "employmentStatus": "employed", "monthsEmployed": 60},
+        "housing": {"housing": "rent", "housingPayment": "1400", "otherMonthlyDebts": "250"},
+        "consents": {"creditReport": True, "electronicDisclosures": True},
+    }
+
+
+async def _prepare(base: str, url: str) -> tuple[dict[str, str], list[str]]:
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+        password = "quartz-lantern-meadow-91"
+        admin = (
+            await http.post("/auth/register", json={"email": email, "displayName": "B", "password": password})
+        ).json()
+        conn = await asyncpg.connect(url)
+        await conn.execute("UPDATE users SET roles = ARRAY['admin'] WHERE id = $1", uuid.UUID(admin["user"]["id"]))
+        await conn.close()
+        staff = {"Authorization": f"Bearer {admin['accessToken']}"}
+        product = (ROOT / "backend/loan_engine/products/default/personal-loan.json").read_text()
+        await http.post("/api/admin/products", content=product, headers={**staff, "Content-Type": "application/json"})
+        await http.post("/api/admin/products/PERSONAL/versions/1/publish", headers=staff)
+        policy = (ROOT / "backend/loan_engine/policy/default/consumer-installment.json").read_text()
+        path = "/api/admin/products/PERSONAL/policy/versions"
+        await http.post(path, content=policy, headers={**staff, "Content-Type": "application/json"})
+        assert (await http.post(f"{path}/1/activate", headers=staff)).status_code == 200
+        borrower = (
+            await http.post("/auth/register", json={"email": f"a-{email}", "displayName": "A", "password": password})
+        ).json()
+        auth = {"Authorization": f"Bearer {borrower['accessToken']}"}
+        conn = await asyncpg.connect(url)  # the borrower has confirmed their email (submit requires it)
+        await conn.execute(
+            "UPDATE users SET email_verified_at = now() WHERE id = $1", uuid.UUID(borrower["user"]["id"])
+        )
+        await conn.close()
+        drafts: list[str] = []
+
+        async def make(start: int) -> None:
+            for n in range(start, DRAFTS, 8):
+                made = await http.post("/api/applications", json=_sections(n), headers=auth)
+                assert made.status_code == 201, made.text
+                drafts.append(made.json()["id"])
+
+        await asyncio.gather(*(make(i) for i in range(8)))
+        return auth, drafts
+
+
+async def _run(base: str, auth: dict[str, str], drafts: list[str], seconds: float) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while time.perf_counter() < deadline and drafts:
+            application = drafts.pop()
+            began = time.perf_counter()
+            response = await http.post(
+                f"/api/applications/{application}/submit", headers={**auth, "Idempotency-Key": str(uuid.uuid4())}
+            )
+            latencies.append(time.perf_counter() - began)
+            errors += response.status_code != 200 or response.json()["status"] != "approved"
+
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=CLIENTS)) as http:
+        db_before = (await http.get("/bench/db-seconds")).json()["seconds"]
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(CLIENTS)))
+        elapsed = time.perf_counter() - started
+        db_after = (await http.get("/bench/db-seconds")).json()["seconds"]
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 2)
+
+    return {
+        "decisions": len(latencies),
+        "decisions_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": pct(0.5),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+        "db_ms_per_decision": round((db_after - db_before) * 1000 / max(1, len(latencies)), 3),
+        "errors": errors,
+        "ran_out_of_drafts": not drafts,
+    }
+
+
+async def _split(url: str) -> dict[str, float]:
+    conn = await asyncpg.connect(url)
+    row = await conn.fetchrow(
+        "SELECT avg((decision->>'policyMs')::numeric) AS policy, avg((decision->>'quoteMs')::numeric) AS quote, "
+        "count(*) AS n FROM applications WHERE decision IS NOT NULL"
+    )
+    await conn.close()
+    return {"policy_ms_mean": round(float(row["policy"]), 3), "quote_ms_mean": round(float(row["quote"]), 3)}
+
+
+def main() -> None:
+    from loan_engine.db.migrations import upgrade
+
+    with scratch_database("decisions") as (url, _):
+        upgrade(url.replace("postgresql://", "postgresql+asyncpg://"))
+        env = {
+            "DATABASE_URL": url,
+            "ENVIRONMENT": "dev",
+            "JWT_SECRET": BENCH_SECRET,
+            "LOG_LEVEL": "WARNING",
+            "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]),
+        }
+        with uvicorn_server("bench_decisions:bench_app", env=env, factory=True, quiet=True) as base:
+            auth, drafts = asyncio.run(_prepare(base, url))
+            asyncio.run(_run(base, auth, drafts, 1.0))  # warm-up
+            runs = [asyncio.run(_run(base, auth, drafts, SECONDS)) for _ in range(ROUNDS)]
+        split = asyncio.run(_split(url))
+    write_results(
+        "decisions",
+        {
+            "method": f"closed loop, {CLIENTS} httpx clients in one process, {ROUNDS} rounds of {SECONDS} s after a "
+            "1 s warm-up, each request a submit of a complete draft (prime persona: approved with an offer), "
+            "uvicorn 1 worker pinned to core 0, embedded PostgreSQL (fsync off) unpinned; the load generator "
+            "shares the 2-core machine, which other work was also using: run once, briefly, figures indicative",
+            "decisions_per_s": statistics.median(r["decisions_per_s"] for r in runs),
+            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p95_ms": statistics.median(r["p95_ms"] for r in runs),
+            "split_per_decision_ms": {
+                "policy_evaluation": split["policy_ms_mean"],
+                "quote": split["quote_ms_mean"],
+                "database_statements": statistics.median(r["db_ms_per_decision"] for r in runs),
+            },
+            "target": {"decisions_per_s": 300, "p95_ms": 50},
+            "load_average_1m_at_end": round(os.getloadavg()[0], 2),
+            "runs": runs,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
