@@ -10,9 +10,8 @@ Submitting and accepting need an ``Idempotency-Key`` header (docs/IDEMPOTENCY.md
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-import msgspec
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
@@ -36,19 +35,18 @@ from loan_engine.applications.schemas import (
     SensitiveRead,
     StaffView,
 )
-from loan_engine.applications.service import Actor, ApplicationService, Outcome
+from loan_engine.applications.service import Actor, ApplicationService
 from loan_engine.audit.service import Party
 from loan_engine.auth.guards import BEARER, allow
 from loan_engine.auth.principal import ClientPrincipal, Role, Scope, UserPrincipal
 from loan_engine.errors import PermissionDeniedError
-from loan_engine.idempotency.service import RequestKey, fingerprint
+from loan_engine.idempotency.http import request_key, respond
 
 STAFF = {Role.ADMIN, Role.UNDERWRITER}
 EVERYONE = {Role.ADMIN, Role.UNDERWRITER, Role.BORROWER}
 APPLY = allow(roles=EVERYONE, scopes={Scope.APPLICATIONS_WRITE})
 STAFF_ONLY = allow(roles=STAFF)
 BORROWER_SIDE = allow(roles=EVERYONE, scopes={Scope.APPLICATIONS_WRITE})
-T = TypeVar("T")
 IdempotencyKey = Annotated[
     str,
     HeaderParameter(
@@ -81,17 +79,6 @@ def actor_of(request: AnyRequest) -> Actor:
             Party.user(principal.id), f"user:{principal.id}", channel, user_id=principal.id, roles=principal.roles
         )
     raise PermissionDeniedError  # pragma: no cover - the guard ran first
-
-
-def _key(request: AnyRequest, actor: Actor, key: str, data: msgspec.Struct | None) -> RequestKey:
-    body = b"" if data is None else msgspec.json.encode(data)
-    path = request.url.path
-    return RequestKey(actor.scope, key, request.method, path, fingerprint(request.method, path, body))
-
-
-def _respond(outcome: Outcome[T]) -> Response[T]:
-    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
-    return Response(outcome.body, status_code=outcome.status, headers=headers)
 
 
 class ApplicationsController(Controller):
@@ -176,8 +163,8 @@ class ApplicationsController(Controller):
         idempotency_key: IdempotencyKey,
     ) -> Response[ApplicationRead]:
         actor = actor_of(request)
-        key = _key(request, actor, idempotency_key, None)
-        return _respond(await applications.submit(actor, application_id, key, request_meta(request)))
+        key = request_key(request, actor.scope, idempotency_key, None)
+        return respond(await applications.submit(actor, application_id, key, request_meta(request)))
 
     @post(
         "/{application_id:uuid}/withdraw",
@@ -210,8 +197,8 @@ class ApplicationsController(Controller):
         idempotency_key: IdempotencyKey,
     ) -> Response[ApplicationRead]:
         actor = actor_of(request)
-        key = _key(request, actor, idempotency_key, data)
-        return _respond(await applications.accept(actor, application_id, data, key, request_meta(request)))
+        key = request_key(request, actor.scope, idempotency_key, data)
+        return respond(await applications.accept(actor, application_id, data, key, request_meta(request)))
 
     @get(
         "/{application_id:uuid}/notice",

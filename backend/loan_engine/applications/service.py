@@ -10,11 +10,10 @@ policy and the quote are CPU work of about a millisecond (bench/bench_decisions.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,8 +56,7 @@ from loan_engine.auth import accounts
 from loan_engine.auth.principal import Role
 from loan_engine.db.transactions import transaction
 from loan_engine.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError, ValidationError
-from loan_engine.idempotency import service as idempotency
-from loan_engine.idempotency.service import RequestKey, StoredResponse
+from loan_engine.idempotency.service import Outcome, RequestKey, run_once
 from loan_engine.loans.schemas import Channel, LoanCreate
 from loan_engine.loans.service import Caller as LoanCaller
 from loan_engine.loans.service import LoanService
@@ -71,8 +69,6 @@ from loan_engine.products.service import ProductCatalog, ProductLoan, draft_loan
 
 __all__ = ["Actor", "ApplicationService", "Outcome", "expire_offers"]
 
-T = TypeVar("T")
-R = TypeVar("R")
 S = ApplicationStatus
 SECTIONS: Final = ("loan", "identity", "income", "housing", "consents")
 REVIEWABLE: Final = (S.REFERRED.value, S.DECLINED.value)
@@ -94,13 +90,6 @@ class Actor:
     @property
     def is_staff(self) -> bool:
         return self.channel is AppChannel.STAFF
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome(Generic[R]):
-    status: int
-    body: R
-    replayed: bool
 
 
 def _now() -> datetime:
@@ -200,7 +189,7 @@ class ApplicationService:
             await self._decide(actor, row, meta)
             return self._read(row)
 
-        return await self._idempotent(key, 200, work, ApplicationRead)
+        return await run_once(self.session, key, 200, work, ApplicationRead)
 
     async def _require_verified(self, actor: Actor) -> None:
         """A borrower submits only after confirming their email (docs/ACCOUNTS.md); staff and partner API
@@ -383,7 +372,7 @@ class ApplicationService:
             await self._audit(events.ACCEPTED, actor, meta, row, details)
             return self._read(row)
 
-        return await self._idempotent(key, 200, work, ApplicationRead)
+        return await run_once(self.session, key, 200, work, ApplicationRead)
 
     # --- underwriting ----------------------------------------------------------------------------
 
@@ -492,19 +481,6 @@ class ApplicationService:
         await repository.funnel(self.session, row.id, row.status, actor.channel.value)
 
     # --- helpers ---------------------------------------------------------------------------------
-
-    async def _idempotent(
-        self, key: RequestKey, status: int, work: Callable[[], Awaitable[T]], type_: type[T]
-    ) -> Outcome[T]:
-        async def run() -> Outcome[T]:
-            stored = await idempotency.claim(self.session, key)
-            if stored is not None:
-                return Outcome(stored.status, msgspec.json.decode(stored.body, type=type_), replayed=True)
-            body = await work()
-            await idempotency.remember(self.session, key, StoredResponse(status, msgspec.json.encode(body)))
-            return Outcome(status, body, replayed=False)
-
-        return await transaction(self.session, run)
 
     async def _visible(self, actor: Actor, application_id: uuid.UUID, *, lock: bool = False) -> Application:
         """The application, if this caller may see it (another's is a 404, never a 403)."""

@@ -8,20 +8,23 @@ Retry-After), detected exactly by a transaction-scoped advisory lock on (scope, 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Final
+from typing import Final, Generic, TypeVar
 
+import msgspec
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from loan_engine.db.transactions import require_transaction
+from loan_engine.db.transactions import require_transaction, transaction
 from loan_engine.errors import ConflictError, LoanEngineError
 from loan_engine.idempotency.models import IdempotencyKey
 
 __all__ = [
     "RETENTION",
     "IdempotencyKeyReusedError",
+    "Outcome",
     "RequestInFlightError",
     "RequestKey",
     "StoredResponse",
@@ -29,6 +32,7 @@ __all__ = [
     "fingerprint",
     "purge",
     "remember",
+    "run_once",
 ]
 
 RETENTION: Final = timedelta(hours=48)  # at least 24 h is promised; purge keeps two days
@@ -128,3 +132,32 @@ async def purge(session: AsyncSession) -> int:
     require_transaction(session)
     result = await session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < func.now() - RETENTION))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[T]):
+    """A use case's response, and whether it is the stored response of an earlier request (a retry)."""
+
+    status: int
+    body: T
+    replayed: bool
+
+
+async def run_once(
+    session: AsyncSession, key: RequestKey, status: int, work: Callable[[], Awaitable[T]], type_: type[T]
+) -> Outcome[T]:
+    """Run ``work`` once per key, in one transaction with the stored response: a retry gets the first
+    answer (decoded as ``type_``) without running ``work`` again."""
+
+    async def run() -> Outcome[T]:
+        stored = await claim(session, key)
+        if stored is not None:
+            return Outcome(stored.status, msgspec.json.decode(stored.body, type=type_), replayed=True)
+        body = await work()
+        await remember(session, key, StoredResponse(status, msgspec.json.encode(body)))
+        return Outcome(status, body, replayed=False)
+
+    return await transaction(session, run)

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-import msgspec
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.openapi.datastructures import ResponseSpec
@@ -27,7 +26,7 @@ from loan_engine.auth.guards import BEARER, allow
 from loan_engine.auth.principal import ClientPrincipal, Role, Scope, UserPrincipal
 from loan_engine.errors import PermissionDeniedError
 from loan_engine.finance.replay import LoanStatus
-from loan_engine.idempotency.service import RequestKey, fingerprint
+from loan_engine.idempotency.http import request_key, respond
 from loan_engine.ledger.schemas import JournalPage
 from loan_engine.loans.schemas import (
     Channel,
@@ -40,13 +39,12 @@ from loan_engine.loans.schemas import (
     TransactionCreate,
     TransactionPage,
 )
-from loan_engine.loans.service import Caller, LoanService, Outcome, loans_csv
+from loan_engine.loans.service import Caller, LoanService, loans_csv
 
 STAFF = {Role.ADMIN, Role.UNDERWRITER}
 EVERYONE = {Role.ADMIN, Role.UNDERWRITER, Role.BORROWER}
 # Reads: staff, the borrower (the service limits a borrower to their own loans), clients with either scope.
 READ = allow(roles=EVERYONE, scopes={Scope.LOANS_READ, Scope.LOANS_WRITE})
-T = TypeVar("T")
 IdempotencyKey = Annotated[
     str,
     HeaderParameter(
@@ -75,17 +73,6 @@ def caller_of(request: AnyRequest) -> Caller:
     raise PermissionDeniedError  # pragma: no cover - the guard ran first
 
 
-def _key(request: AnyRequest, caller: Caller, key: str, data: msgspec.Struct | None) -> RequestKey:
-    body = b"" if data is None else msgspec.json.encode(data)
-    path = request.url.path
-    return RequestKey(caller.scope, key, request.method, path, fingerprint(request.method, path, body))
-
-
-def _respond(outcome: Outcome[T]) -> Response[T]:
-    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
-    return Response(outcome.body, status_code=outcome.status, headers=headers)
-
-
 class LoansController(Controller):
     path = "/api/loans"
     tags = ["loans"]
@@ -107,8 +94,8 @@ class LoansController(Controller):
         idempotency_key: IdempotencyKey,
     ) -> Response[LoanRead]:
         caller = caller_of(request)
-        key = _key(request, caller, idempotency_key, data)
-        return _respond(await loans.book(caller, data, key, request_meta(request)))
+        key = request_key(request, caller.scope, idempotency_key, data)
+        return respond(await loans.book(caller, data, key, request_meta(request)))
 
     @get(
         "/",
@@ -171,8 +158,8 @@ class LoansController(Controller):
         idempotency_key: IdempotencyKey,
     ) -> Response[PostingResult]:
         caller = caller_of(request)
-        key = _key(request, caller, idempotency_key, data)
-        return _respond(await loans.disburse(caller, loan_id, data, key, request_meta(request)))
+        key = request_key(request, caller.scope, idempotency_key, data)
+        return respond(await loans.disburse(caller, loan_id, data, key, request_meta(request)))
 
     @post(
         "/{loan_id:uuid}/transactions",
@@ -189,8 +176,8 @@ class LoansController(Controller):
         idempotency_key: IdempotencyKey,
     ) -> Response[PostingResult]:
         caller = caller_of(request)
-        key = _key(request, caller, idempotency_key, data)
-        return _respond(await loans.post_transaction(caller, loan_id, data, key, request_meta(request)))
+        key = request_key(request, caller.scope, idempotency_key, data)
+        return respond(await loans.post_transaction(caller, loan_id, data, key, request_meta(request)))
 
     @get(
         "/{loan_id:uuid}/transactions",

@@ -16,14 +16,13 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Final
 
-import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.fields import wire_field
@@ -51,8 +50,7 @@ from loan_engine.finance.replay import (
     possible_kinds,
     replay,
 )
-from loan_engine.idempotency import service as idempotency
-from loan_engine.idempotency.service import RequestKey, StoredResponse
+from loan_engine.idempotency.service import Outcome, RequestKey, run_once
 from loan_engine.ledger import service as ledger
 from loan_engine.ledger.accounts import JournalHeader, Posting, mapping_for, subtract
 from loan_engine.ledger.postings import posting_for
@@ -81,8 +79,6 @@ from loan_engine.products.service import ProductCatalog
 
 __all__ = ["Caller", "LoanService", "Outcome"]
 
-T = TypeVar("T")
-R = TypeVar("R")
 RECENT: Final = 20
 # What an API client may post (a payment processor: settled payments, returns, recoveries collected).
 CLIENT_KINDS: Final = frozenset({EventKind.PAYMENT, EventKind.PAYMENT_REVERSAL, EventKind.RECOVERY})
@@ -104,15 +100,6 @@ class Caller:
         return self.channel is Channel.STAFF
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome(Generic[R]):
-    """A use case's response, and whether it is the stored response of an earlier request (a retry)."""
-
-    status: int
-    body: R
-    replayed: bool
-
-
 def _invalid(exc: FinanceInputError) -> ValidationError:
     return ValidationError([FieldError(wire_field(exc.field), exc.message)])
 
@@ -127,19 +114,6 @@ class LoanService:
 
     # --- idempotent use cases --------------------------------------------------------------------
 
-    async def _idempotent(
-        self, key: RequestKey, status: int, work: Callable[[], Awaitable[T]], type_: type[T]
-    ) -> Outcome[T]:
-        async def run() -> Outcome[T]:
-            stored = await idempotency.claim(self.session, key)
-            if stored is not None:
-                return Outcome(stored.status, msgspec.json.decode(stored.body, type=type_), replayed=True)
-            body = await work()
-            await idempotency.remember(self.session, key, StoredResponse(status, msgspec.json.encode(body)))
-            return Outcome(status, body, replayed=False)
-
-        return await transaction(self.session, run)
-
     async def book(self, caller: Caller, data: LoanCreate, key: RequestKey, meta: RequestMeta) -> Outcome[LoanRead]:
         """Book a loan on the published version of a product: the schedule is ``build_schedule`` of the
         product's ``loan_terms``, exactly as a quote of the same terms."""
@@ -147,7 +121,7 @@ class LoanService:
         async def work() -> LoanRead:
             return await self.book_joined(caller, data, meta)
 
-        return await self._idempotent(key, 201, work, LoanRead)
+        return await run_once(self.session, key, 201, work, LoanRead)
 
     async def book_joined(self, caller: Caller, data: LoanCreate, meta: RequestMeta) -> LoanRead:
         """``book`` inside the caller's transaction (an accepted application books its loan in the same
@@ -264,7 +238,7 @@ class LoanService:
                 meta,
             )
 
-        return await self._idempotent(key, 201, work, PostingResult)
+        return await run_once(self.session, key, 201, work, PostingResult)
 
     async def post_transaction(
         self, caller: Caller, loan_id: uuid.UUID, data: TransactionCreate, key: RequestKey, meta: RequestMeta
@@ -294,7 +268,7 @@ class LoanService:
                 caller, loan, contract, kind, data.value_date, amount, data.reason, data.reverses_seq, meta
             )
 
-        return await self._idempotent(key, 201, work, PostingResult)
+        return await run_once(self.session, key, 201, work, PostingResult)
 
     # --- posting ------------------------------------------------------------------------------------
 
