@@ -7,14 +7,16 @@ import contextlib
 from collections.abc import AsyncGenerator, Sequence
 from contextlib import asynccontextmanager
 
+import swagger_ui_bundle  # type: ignore[import-untyped]
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from loan_engine import __version__
@@ -66,7 +68,28 @@ def route_handlers() -> list[ControllerRouterHandler]:
         AdminLedgerController,
         LoansController,
         ApplicationsController,
+        _docs_assets(),
     ]
+
+
+DOCS_ASSETS = "/api/docs/assets"
+
+
+def _swagger_ui() -> SwaggerRenderPlugin:
+    """Swagger UI from our own server (the pinned swagger-ui-bundle-v2 wheel), so /api/docs works offline
+    and under a CSP that allows no other origin."""
+    return SwaggerRenderPlugin(
+        path="/",
+        js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+        css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+        standalone_preset_js_url=f"{DOCS_ASSETS}/swagger-ui-standalone-preset.js",
+    )
+
+
+def _docs_assets() -> ControllerRouterHandler:
+    return create_static_files_router(
+        path=DOCS_ASSETS, directories=[swagger_ui_bundle.swagger_ui_path], include_in_schema=False
+    )
 
 
 def _audit_router() -> Router:
@@ -172,7 +195,7 @@ def _openapi() -> OpenAPIConfig:
             "method it does not take, and 500 (with only a request id) to a failure of ours."
         ),
         path="/api/docs",
-        render_plugins=[SwaggerRenderPlugin(path="/"), ScalarRenderPlugin(path="/scalar")],
+        render_plugins=[_swagger_ui()],
         use_handler_docstrings=True,
         components=Components(
             security_schemes={"BearerAuth": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")}

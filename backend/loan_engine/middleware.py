@@ -50,9 +50,8 @@ WEB_CSP = (
     b"base-uri 'self'; form-action 'self'"
 )
 DOCS_CSP = (
-    b"default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline' https:; "
-    b"script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://unpkg.com; "
-    b"connect-src 'self'; font-src 'self' data: https:; frame-ancestors 'none'"
+    b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    b"script-src 'self' 'unsafe-inline'; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'"
 )
 
 

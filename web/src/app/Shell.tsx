@@ -64,8 +64,9 @@ export function Shell() {
                   type="button"
                   className="btn btn--secondary btn--small"
                   onClick={async () => {
-                    // Leave first: a signed-in-only page left behind would send the visitor to sign-in.
-                    navigate("/");
+                    // Leave first, and wait until home has loaded (its code is a lazy chunk): a
+                    // signed-in-only page still showing would send the visitor to sign-in.
+                    await navigate("/");
                     await session.signOut();
                   }}
                 >
