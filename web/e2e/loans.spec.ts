@@ -123,6 +123,9 @@ test("staff find a loan by email, see its journal, and charge, waive and reverse
   const journal = page.getByRole("table", { name: "Journal" });
   await expect(journal.getByRole("row").filter({ hasText: "Disbursement" })).toHaveCount(1);
   await expect(journal.getByRole("row").filter({ hasText: "Payment" })).toHaveCount(1);
+  await expect(journal.getByRole("row").filter({ hasText: "Payment" })).toContainText(
+    /\(1000\): debit/,
+  );
 
   // A fee without a reason is stopped at the field; with one it posts, then is waived.
   const actions = page.getByRole("form", { name: "Post a transaction" });

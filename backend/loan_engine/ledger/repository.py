@@ -70,13 +70,17 @@ async def loan_journals(
     return result.all()
 
 
-async def legs_of(session: AsyncSession, journal_ids: Sequence[int]) -> Sequence[JournalLeg]:
+async def legs_of(session: AsyncSession, journal_ids: Sequence[int]) -> list[tuple[JournalLeg, str]]:
+    """The journals' legs with their account's name from the chart."""
     if not journal_ids:
         return []
-    result = await session.scalars(
-        select(JournalLeg).where(JournalLeg.journal_id.in_(journal_ids)).order_by(JournalLeg.id)
+    result = await session.execute(
+        select(JournalLeg, LedgerAccount.name)
+        .join(LedgerAccount, LedgerAccount.code == JournalLeg.account_code)
+        .where(JournalLeg.journal_id.in_(journal_ids))
+        .order_by(JournalLeg.id)
     )
-    return result.all()
+    return [(row[0], row[1]) for row in result]
 
 
 async def accounts(session: AsyncSession) -> Sequence[LedgerAccount]:

@@ -53,7 +53,8 @@ class TrialBalance(ApiStruct):
 
 
 class LegRead(ApiStruct):
-    account: str
+    account: str  # the chart's code
+    account_name: str
     side: str
     amount: Decimal
     currency: str

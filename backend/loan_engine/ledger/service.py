@@ -207,9 +207,15 @@ async def loan_journal(session: AsyncSession, loan_id: uuid.UUID, cursor: str | 
     rows = await repository.loan_journals(session, loan_id, after_id=after, limit=limit + 1)
     page = rows[:limit]
     by_journal: dict[int, list[LegRead]] = defaultdict(list)
-    for leg in await repository.legs_of(session, [j.id for j in page]):
+    for leg, account_name in await repository.legs_of(session, [j.id for j in page]):
         by_journal[leg.journal_id].append(
-            LegRead(account=leg.account_code, side=leg.side, amount=leg.amount, currency=leg.currency)
+            LegRead(
+                account=leg.account_code,
+                account_name=account_name,
+                side=leg.side,
+                amount=leg.amount,
+                currency=leg.currency,
+            )
         )
     items = [
         JournalRead(

@@ -1729,6 +1729,7 @@ export type components = {
         /** LegRead */
         LegRead: {
             account: string;
+            accountName: string;
             amount: string;
             currency: string;
             side: string;

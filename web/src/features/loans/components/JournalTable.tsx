@@ -40,7 +40,8 @@ export function JournalTable({ loanId }: { loanId: string }) {
                     <ul className="journal-legs">
                       {j.legs.map((leg, i) => (
                         <li key={i}>
-                          {leg.account}: {leg.side} {formatMoney(leg.amount, leg.currency)}
+                          {leg.accountName} ({leg.account}): {leg.side}{" "}
+                          {formatMoney(leg.amount, leg.currency)}
                         </li>
                       ))}
                     </ul>
