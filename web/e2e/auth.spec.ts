@@ -82,6 +82,8 @@ test("sign-up problems are explained next to the fields", async ({ page }) => {
 test("an email can only be registered once", async ({ page }) => {
   const account = await signUp(page);
   await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  // Signed out (the refresh token revoked) before leaving the page, or the next page signs back in.
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
   await page.goto("/sign-up");
   await page.getByLabel("Full name").fill("Someone Else");
   await page.getByLabel("Email").fill(account.email);
@@ -101,6 +103,8 @@ test("change the password from the account page", async ({ page }) => {
   await expect(page.getByText("Your password has been changed.")).toBeVisible();
 
   await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  // Signed out (the refresh token revoked) before leaving the page, or the next page signs back in.
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(next);

@@ -19,6 +19,8 @@ test("forgot password: the link from the mail sink sets a new password and the o
   await expect(page.getByRole("status")).toContainText("your email address is confirmed");
 
   await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  // Signed out (the refresh token revoked) before leaving the page, or the next page signs back in.
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
   await page.goto("/sign-in");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await page.getByLabel("Email").fill(account.email);
