@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.request import RequestMeta
+from loan_engine.auth.account_tokens import TTL, Purpose
 from loan_engine.mail.compose import MailComposer
 from loan_engine.mail.outbox import enqueue
 
@@ -30,18 +31,19 @@ async def verification(
     raw: str,
     expires_at: datetime,
 ) -> None:
-    await enqueue(
+    hours = int(TTL[Purpose.EMAIL_VERIFICATION].total_seconds() // 3600)
+    link = mail.link("/verify-email", token=raw)
+    await _one_time_link(
         session,
         mail,
-        event_key=f"auth.verify:{token_id}",
-        to=to,
-        template="verify_email",
-        sensitive=True,
-        expires_at=expires_at,
+        f"auth.verify:{token_id}",
+        to,
+        "verify_email",
+        expires_at,
         name=name,
         email=to,
-        link=mail.link("/verify-email", token=raw),
-        hours=24,
+        link=link,
+        hours=hours,
     )
 
 
@@ -55,17 +57,26 @@ async def password_reset(
     raw: str,
     expires_at: datetime,
 ) -> None:
+    minutes = int(TTL[Purpose.PASSWORD_RESET].total_seconds() // 60)
+    link = mail.link("/reset-password", token=raw)
+    await _one_time_link(
+        session, mail, f"auth.reset:{token_id}", to, "password_reset", expires_at, name=name, link=link, minutes=minutes
+    )
+
+
+async def _one_time_link(  # noqa: PLR0917 - the message's identity and its template's values
+    session: AsyncSession,
+    mail: MailComposer,
+    event_key: str,
+    to: str,
+    template: str,
+    expires_at: datetime,
+    **values: object,
+) -> None:
+    """A message carrying a one-time link: sensitive (its body is erased once sent) and not sent after the
+    link expires. The validity it states comes from the token's own TTL."""
     await enqueue(
-        session,
-        mail,
-        event_key=f"auth.reset:{token_id}",
-        to=to,
-        template="password_reset",
-        sensitive=True,
-        expires_at=expires_at,
-        name=name,
-        link=mail.link("/reset-password", token=raw),
-        minutes=30,
+        session, mail, event_key=event_key, to=to, template=template, sensitive=True, expires_at=expires_at, **values
     )
 
 
