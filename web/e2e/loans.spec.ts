@@ -1,14 +1,6 @@
-import type { APIRequestContext, Page } from "@playwright/test";
-import { signInAsAdmin } from "./admin";
+import type { APIRequestContext } from "@playwright/test";
+import { adminBearer, bearer, signInAs, signInAsAdmin } from "./admin";
 import { expect, expectAccessible, newAccount, test } from "./fixtures";
-
-type Auth = { Authorization: string };
-
-async function bearer(request: APIRequestContext, email: string, password: string): Promise<Auth> {
-  const response = await request.post("/auth/login", { data: { email, password } });
-  expect(response.status(), await response.text()).toBe(200);
-  return { Authorization: `Bearer ${(await response.json()).accessToken}` };
-}
 
 function isoDaysAgo(days: number): string {
   const d = new Date();
@@ -22,11 +14,7 @@ async function borrowerWithLoan(request: APIRequestContext) {
   const registered = await request.post("/auth/register", { data: account });
   expect(registered.status(), await registered.text()).toBe(201);
   const borrowerId: string = (await registered.json()).user.id;
-  const staff = await bearer(
-    request,
-    process.env.E2E_ADMIN_EMAIL ?? "",
-    process.env.E2E_ADMIN_PASSWORD ?? "",
-  );
+  const staff = await adminBearer(request);
   const booked = await request.post("/api/loans", {
     headers: { ...staff, "Idempotency-Key": crypto.randomUUID() },
     data: {
@@ -49,20 +37,12 @@ async function borrowerWithLoan(request: APIRequestContext) {
   return { account, loanId, staff };
 }
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto("/sign-in");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("banner").getByRole("button", { name: "Sign out" })).toBeVisible();
-}
-
 test("a borrower sees their loan, quotes a payoff and pays through the web channel", async ({
   page,
   request,
 }) => {
   const { account } = await borrowerWithLoan(request);
-  await signIn(page, account.email, account.password);
+  await signInAs(page, account.email, account.password);
   await page
     .getByRole("navigation", { name: "Main" })
     .getByRole("link", { name: "My loans" })
