@@ -1,6 +1,14 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, newAccount, test } from "./fixtures";
+import {
+  expect,
+  expectAccessible,
+  expectNoHorizontalScroll,
+  newAccount,
+  PHONE,
+  saveScreenshot,
+  test,
+} from "./fixtures";
 import { latestMail, linkIn } from "./mail";
 
 /** The sandbox bureau picks a persona from the tax id's last four digits (docs/ORIGINATION.md). */
@@ -40,6 +48,7 @@ async function fillWizard(page: Page, persona: string) {
   await expect(estimate).toContainText(/Payment\$\d{3}\.\d{2} to \$\d{3}\.\d{2} monthly/);
   await expect(estimate).toContainText(/APR\d+\.\d+% to \d+\.\d+%/);
   await expectAccessible(page, "apply: loan step");
+  await saveScreenshot(page, "apply-loan-step", true);
   await next(page);
 
   await step(page, "About you");
@@ -86,6 +95,7 @@ async function fillWizard(page: Page, persona: string) {
 test("a new borrower verifies their email, applies, is approved, accepts and finds the loan in My loans", async ({
   page,
 }) => {
+  test.slow(); // six steps and five accessibility scans: minutes on a busy two-core runner
   const account = await signUp(page);
   await fillWizard(page, PRIME);
 
@@ -115,6 +125,10 @@ test("a new borrower verifies their email, applies, is approved, accepts and fin
     /monthly, starting/,
   );
   await expectAccessible(page, "application: approved with offers");
+  await saveScreenshot(page, "application-offers", true);
+  await page.setViewportSize(PHONE);
+  await expectNoHorizontalScroll(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   // Accepting needs the e-signature consent.
   await page.getByLabel("Your full name, as your signature").fill("Grace Hopper");
@@ -148,6 +162,7 @@ test("a new borrower verifies their email, applies, is approved, accepts and fin
 test("a declined applicant reads the notice with its reasons and downloads it as a PDF", async ({
   page,
 }) => {
+  test.slow();
   const account = await signUp(page);
   await verifyEmail(page, account.email);
   await fillWizard(page, BANKRUPT);
@@ -164,6 +179,7 @@ test("a declined applicant reads the notice with its reasons and downloads it as
   await expect(score).toContainText("sandbox");
   await expect(notice).toContainText("Equal Credit Opportunity Act");
   await expectAccessible(page, "application: declined with notice");
+  await saveScreenshot(page, "application-notice", true);
   // A decline cannot be withdrawn or accepted: no such buttons.
   await expect(page.getByRole("button", { name: /Withdraw|Accept/ })).toHaveCount(0);
 

@@ -1,9 +1,8 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { describeError } from "../../../lib/api/problem";
-import { formatDate } from "../../../lib/format";
+import { formatDate, formatMoney, formatRate } from "../../../lib/format";
 import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
 import { applicationsApi } from "../api/applications";
-import { OfferCard } from "./OffersSection";
 
 /** The adverse action or counteroffer notice as the server wrote it (Reg B 1002.9, FCRA 615), and
  * the same notice as a PDF. */
@@ -40,7 +39,13 @@ export function NoticeView({ applicationId }: { applicationId: string }) {
               </ol>
             </>
           )}
-          {n.counteroffer && <OfferCard offer={n.counteroffer} />}
+          {n.counteroffer && (
+            <p data-testid="notice-counteroffer">
+              Our offer: {formatMoney(n.counteroffer.amount)} over {n.counteroffer.termPeriods}{" "}
+              payments of {formatMoney(n.counteroffer.payment)}, APR{" "}
+              {formatRate(n.counteroffer.apr)} (its full disclosure is with the offers above).
+            </p>
+          )}
           <h3>Your credit score</h3>
           <dl className="details" data-testid="notice-score">
             <div>

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { ApiError } from "../../../lib/api/problem";
 import { formatDate, formatMoney, formatRate } from "../../../lib/format";
@@ -41,11 +41,12 @@ export function OffersSection({ app }: { app: Application }) {
 
 /** Reg Z 1026.18: the four boxed figures and the payment schedule, exactly as the server priced them. */
 export function OfferCard({ offer }: { offer: Offer }) {
+  const headingId = useId(); // the same offer can show twice: in the offers and in the notice
   const money = (value: string) => formatMoney(value);
   const frequency = FREQUENCY_LABELS[offer.frequency] ?? offer.frequency;
   return (
-    <article className="offer" aria-labelledby={`offer-${offer.number}`}>
-      <h3 id={`offer-${offer.number}`}>
+    <article className="offer" aria-labelledby={headingId}>
+      <h3 id={headingId}>
         Offer {offer.number}: {money(offer.amount)} over {offer.termPeriods} {frequency} payments
         {offer.counteroffer && <span className="badge">Counteroffer</span>}
       </h3>
@@ -80,33 +81,37 @@ export function OfferCard({ offer }: { offer: Offer }) {
         </div>
       </div>
       <h4>Your payment schedule</h4>
-      <table
-        className="admin-table til-schedule"
-        aria-label={`Payment schedule, offer ${offer.number}`}
+      <div
+        className="table-wrap til-schedule"
+        tabIndex={0}
+        role="region"
+        aria-label={`Payment schedule, offer ${offer.number}, scrollable`}
       >
-        <thead>
-          <tr>
-            <th scope="col">Number of payments</th>
-            <th scope="col" className="num">
-              Amount of each
-            </th>
-            <th scope="col">When</th>
-          </tr>
-        </thead>
-        <tbody>
-          {paymentSchedule(offer).map((line) => (
-            <tr key={line.date}>
-              <td>{line.count}</td>
-              <td className="num">{money(line.amount)}</td>
-              <td>
-                {line.count > 1
-                  ? `${frequency}, starting ${formatDate(line.date)}`
-                  : `on ${formatDate(line.date)}`}
-              </td>
+        <table className="admin-table" aria-label={`Payment schedule, offer ${offer.number}`}>
+          <thead>
+            <tr>
+              <th scope="col">Payments</th>
+              <th scope="col" className="num">
+                Amount of each
+              </th>
+              <th scope="col">When</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {paymentSchedule(offer).map((line) => (
+              <tr key={line.date}>
+                <td>{line.count}</td>
+                <td className="num">{money(line.amount)}</td>
+                <td>
+                  {line.count > 1
+                    ? `${frequency}, starting ${formatDate(line.date)}`
+                    : `on ${formatDate(line.date)}`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </article>
   );
 }

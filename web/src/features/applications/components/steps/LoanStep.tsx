@@ -85,7 +85,7 @@ export function LoanStep({ app, products, onSaved }: Props) {
           }
         />
         {product && product.frequencies.length > 1 && (
-          <Field label="Payments" error={step.errors.frequency}>
+          <Field label="How often you pay" error={step.errors.frequency}>
             {(control) => (
               <select
                 {...control}
@@ -95,7 +95,7 @@ export function LoanStep({ app, products, onSaved }: Props) {
               >
                 {product.frequencies.map((f) => (
                   <option key={f} value={f}>
-                    {FREQUENCY_LABELS[f] ?? f}
+                    {capitalized(FREQUENCY_LABELS[f] ?? f)}
                   </option>
                 ))}
               </select>
@@ -181,4 +181,8 @@ function LiveEstimate({ form, product }: { form: LoanForm; product: PublicProduc
       </p>
     </section>
   );
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
