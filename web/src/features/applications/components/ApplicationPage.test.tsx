@@ -188,4 +188,23 @@ describe("ApplicationPage", () => {
       signatureName: "Grace Hopper",
     });
   });
+
+  it("shows lapsed offers as expired, with nothing left to accept or withdraw", async () => {
+    const expired = {
+      ...app,
+      status: "expired" as const,
+      offers: [{ ...offer, counteroffer: false }],
+    };
+    const sent = stubFetch(() => json(expired));
+    renderPage();
+    expect(await screen.findByTestId("application-status")).toHaveTextContent(
+      "Expired (the offer lapsed)",
+    );
+    expect(
+      screen.getByText("These offers have expired and can no longer be accepted."),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId("decision-text")).toHaveTextContent(/lapsed on Jan 3, 2027/);
+    expect(screen.queryByRole("button")).toBeNull();
+    expect(sent.every((s) => s.method === "GET" && !s.path.endsWith("/notice"))).toBe(true);
+  });
 });

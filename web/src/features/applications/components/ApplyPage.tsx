@@ -4,7 +4,7 @@ import { formatDate, formatMoney } from "../../../lib/format";
 import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
 import { usePageTitle } from "../../../lib/ui/usePageTitle";
 import { applicationsApi } from "../api/applications";
-import type { Application } from "../api/types";
+import type { Application, PublicProduct } from "../api/types";
 import { applicationKey } from "../hooks/useIdempotentAction";
 import { isStep, resumeStep, stepIndex, STEPS, type StepId } from "../model";
 import { ConsentsStep } from "./steps/ConsentsStep";
@@ -58,13 +58,7 @@ export default function ApplyPage() {
   );
 }
 
-function Wizard({
-  app,
-  products,
-}: {
-  app: Application | undefined;
-  products: NonNullable<Parameters<typeof LoanStep>[0]["products"]>;
-}) {
+function Wizard({ app, products }: { app: Application | undefined; products: PublicProduct[] }) {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const asked = params.get("step");

@@ -3,7 +3,7 @@ import { ProblemAlert } from "../../../../lib/ui/ProblemAlert";
 import type { Application } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
 import { formatDateTime, type FieldErrors } from "../../model";
-import { StepActions } from "./IdentityStep";
+import { StepActions } from "./StepActions";
 
 type Props = { app: Application; onSaved: (app: Application) => void };
 

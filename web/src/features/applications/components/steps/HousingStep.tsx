@@ -4,7 +4,7 @@ import { ProblemAlert } from "../../../../lib/ui/ProblemAlert";
 import type { Application, HousingIn } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
 import { checkHousing, HOUSING_LABELS, housingForm, type HousingForm } from "../../model";
-import { StepActions } from "./IdentityStep";
+import { StepActions } from "./StepActions";
 
 type Props = { app: Application; onSaved: (app: Application) => void };
 

@@ -4,6 +4,7 @@ import { ProblemAlert } from "../../../../lib/ui/ProblemAlert";
 import type { Application } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
 import { checkIdentity, identityForm, type IdentityForm } from "../../model";
+import { StepActions } from "./StepActions";
 
 type Props = { app: Application; onSaved: (app: Application) => void };
 
@@ -122,22 +123,5 @@ export function IdentityStep({ app, onSaved }: Props) {
       <ProblemAlert error={step.problem} />
       <StepActions busy={step.busy} />
     </form>
-  );
-}
-
-export function StepActions({
-  busy,
-  label = "Save and continue",
-}: {
-  busy: boolean;
-  label?: string;
-}) {
-  return (
-    <div className="form-actions">
-      <button type="submit" className="btn btn--primary" disabled={busy}>
-        {busy && <span className="spinner" aria-hidden="true" />}
-        {label}
-      </button>
-    </div>
   );
 }

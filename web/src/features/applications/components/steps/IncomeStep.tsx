@@ -4,7 +4,7 @@ import { ProblemAlert } from "../../../../lib/ui/ProblemAlert";
 import type { Application, EmploymentStatus } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
 import { checkIncome, EMPLOYMENT_LABELS, incomeForm, type IncomeForm } from "../../model";
-import { StepActions } from "./IdentityStep";
+import { StepActions } from "./StepActions";
 
 type Props = { app: Application; onSaved: (app: Application) => void };
 

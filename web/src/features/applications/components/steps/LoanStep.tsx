@@ -7,6 +7,7 @@ import { ProblemAlert } from "../../../../lib/ui/ProblemAlert";
 import type { Application, PublicProduct } from "../../api/types";
 import { useProductQuote } from "../../hooks/useProductQuote";
 import { useSaveStep } from "../../hooks/useSaveStep";
+import { StepActions } from "./StepActions";
 import { checkLoan, FREQUENCY_LABELS, loanForm, loanLimitErrors, type LoanForm } from "../../model";
 
 type Props = {
@@ -105,12 +106,7 @@ export function LoanStep({ app, products, onSaved }: Props) {
       </div>
       {product && <LiveEstimate form={form} product={product} />}
       <ProblemAlert error={step.problem} />
-      <div className="form-actions">
-        <button type="submit" className="btn btn--primary" disabled={step.busy}>
-          {step.busy && <span className="spinner" aria-hidden="true" />}
-          Save and continue
-        </button>
-      </div>
+      <StepActions busy={step.busy} />
     </form>
   );
 }
