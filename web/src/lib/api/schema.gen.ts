@@ -2824,6 +2824,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -2905,6 +2916,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3210,6 +3232,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -3472,6 +3505,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -3646,6 +3690,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3836,6 +3891,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -3920,6 +3986,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4016,6 +4093,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -4100,6 +4188,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4209,6 +4308,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -4304,6 +4414,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4494,6 +4615,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -4578,6 +4710,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4674,6 +4817,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -4757,6 +4911,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5004,6 +5169,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -5085,6 +5261,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5185,6 +5372,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5352,6 +5550,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5536,6 +5745,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -5639,6 +5859,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -5720,6 +5951,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5820,6 +6062,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6069,6 +6322,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -6150,6 +6414,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6402,6 +6677,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -6483,6 +6769,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6721,6 +7018,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -6896,6 +7204,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7252,6 +7571,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -7495,6 +7825,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -7569,7 +7910,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -7649,7 +7990,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -7740,7 +8081,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -7812,6 +8153,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7974,6 +8326,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -8061,7 +8424,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -8141,7 +8504,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -8221,7 +8584,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -8310,6 +8673,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -8381,7 +8755,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -8544,6 +8918,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -8625,7 +9010,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
