@@ -36,13 +36,13 @@ def _plain(url: str) -> str:
 async def test_a_busy_loan_answers_429_and_the_same_key_posts_once_it_is_free(world: World, database_url: str) -> None:
     loan_id = await world.active()
     headers = {"Idempotency-Key": str(uuid.uuid4())}
-    payment = {"kind": "payment", "amount": "25.00", "valueDate": today().isoformat()}
+    payment: dict[str, object] = {"kind": "payment", "amount": "25.00", "valueDate": today().isoformat()}
     holder = await asyncpg.connect(_plain(database_url))
     try:
         async with holder.transaction():
             await holder.execute("SELECT 1 FROM loans WHERE id = $1 FOR UPDATE", uuid.UUID(loan_id))
             began = time.perf_counter()
-            refused = await world.post(loan_id, headers=headers, **payment)
+            refused = await world.post(loan_id, None, headers, **payment)
             waited = time.perf_counter() - began
         assert refused.status_code == 429, refused.text
         assert refused.headers["content-type"].startswith("application/problem+json")
@@ -55,9 +55,9 @@ async def test_a_busy_loan_answers_429_and_the_same_key_posts_once_it_is_free(wo
     finally:
         await holder.close()
 
-    accepted = await world.post(loan_id, headers=headers, **payment)
+    accepted = await world.post(loan_id, None, headers, **payment)
     assert accepted.status_code == 201, accepted.text
-    again = await world.post(loan_id, headers=headers, **payment)
+    again = await world.post(loan_id, None, headers, **payment)
     assert again.status_code == 201
     assert again.json() == accepted.json()
     loan = await world.loan(loan_id)
