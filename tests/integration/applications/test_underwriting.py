@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from loan_engine.jobs.queue import build_app, run_worker
+from loan_engine.settings import Settings
 from tests.integration.applications.conftest import BANKRUPT, DELINQUENT, PRIME, World, key, sections
 from tests.integration.auth.conftest import MakeAccount, audit_rows, sql
 
@@ -161,3 +163,15 @@ async def test_the_expiry_step_stores_expired_once_with_its_funnel_row(world: Wo
     assert {r.id: r.status for r in rows} == {lapsed["id"]: "expired", current["id"]: "approved"}
     steps = await sql(db, "SELECT step FROM application_funnel_events WHERE application_id = :id", id=lapsed["id"])
     assert [s.step for s in steps][-1] == "expired"
+
+
+async def test_the_hourly_job_expires_lapsed_offers(world: World, db: AsyncEngine, settings: Settings) -> None:
+    lapsed = await world.apply(PRIME)
+    await sql(db, "UPDATE applications SET expires_at = now() - interval '1 minute' WHERE id = :id", id=lapsed["id"])
+    assert settings.database_url is not None
+    app = build_app(settings.database_url)
+    async with app.open_async():
+        await app.tasks["le:applications.expire_offers"].defer_async(timestamp=0)
+    await run_worker(settings, wait=False, install_signal_handlers=False)
+    [row] = await sql(db, "SELECT status FROM applications WHERE id = :id", id=lapsed["id"])
+    assert row.status == "expired"
