@@ -153,6 +153,10 @@ class OfferOut(ApiStruct):
     start_date: dt.date
     first_payment_date: dt.date
     counteroffer: bool
+    # The Reg Z 1026.18(g) payment schedule: `termPeriods - 1` payments of `payment`, then this one (the
+    # last installment absorbs the rounding). None on offers stored before these fields existed.
+    final_payment: Decimal | None = None
+    final_payment_date: dt.date | None = None
 
 
 class TraceNode(ApiStruct):

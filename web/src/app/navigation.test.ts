@@ -5,11 +5,13 @@ describe("navigation", () => {
     expect(visibleNavItems(false, []).map((i) => i.to)).toEqual(["/", "/products"]);
   });
 
-  it("adds my loans and the account page once signed in", () => {
+  it("adds my loans, applying and the account page once signed in", () => {
     expect(visibleNavItems(true, ["borrower"]).map((i) => i.label)).toEqual([
       "Loan calculator",
       "Products",
       "My loans",
+      "Apply",
+      "My applications",
       "Account",
     ]);
   });

@@ -75,6 +75,26 @@ export const routes: RouteObject[] = [
         lazy: async () => signedIn(await import("../features/loans/components/LoanPage")),
       },
       {
+        path: "apply",
+        lazy: async () =>
+          borrowerOnly(await import("../features/applications/components/ApplyPage")),
+      },
+      {
+        path: "apply/:id",
+        lazy: async () =>
+          borrowerOnly(await import("../features/applications/components/ApplyPage")),
+      },
+      {
+        path: "applications",
+        lazy: async () =>
+          borrowerOnly(await import("../features/applications/components/ApplicationsPage")),
+      },
+      {
+        path: "applications/:id",
+        lazy: async () =>
+          borrowerOnly(await import("../features/applications/components/ApplicationPage")),
+      },
+      {
         path: "products",
         lazy: async () => ({
           Component: (await import("../features/products/components/ProductsPage")).default,
@@ -120,6 +140,17 @@ function adminOnly({ default: Page }: { default: ComponentType }) {
   return {
     Component: () => (
       <RequireAuth roles={["admin"]}>
+        <Page />
+      </RequireAuth>
+    ),
+  };
+}
+
+/** A borrower's own page (signed out: to sign-in; staff without the role: forbidden). */
+function borrowerOnly({ default: Page }: { default: ComponentType }) {
+  return {
+    Component: () => (
+      <RequireAuth roles={["borrower"]}>
         <Page />
       </RequireAuth>
     ),

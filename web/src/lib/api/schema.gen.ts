@@ -1884,6 +1884,8 @@ export type components = {
             annualRate: string;
             apr: string;
             counteroffer: boolean;
+            finalPayment?: string | null;
+            finalPaymentDate?: string | null;
             financeCharge: string;
             /** Format: date */
             firstPaymentDate: string;
