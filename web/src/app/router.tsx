@@ -99,6 +99,14 @@ export const routes: RouteObject[] = [
         path: "admin/products/:code/policy",
         lazy: async () => adminOnly(await import("../features/policy/components/PolicyPage")),
       },
+      {
+        path: "underwriting",
+        lazy: async () => staffOnly(await import("../features/underwriting/components/QueuePage")),
+      },
+      {
+        path: "underwriting/:id",
+        lazy: async () => staffOnly(await import("../features/underwriting/components/ReviewPage")),
+      },
       { path: "*", Component: NotFoundPage },
     ],
   },
@@ -120,6 +128,17 @@ function adminOnly({ default: Page }: { default: ComponentType }) {
   return {
     Component: () => (
       <RequireAuth roles={["admin"]}>
+        <Page />
+      </RequireAuth>
+    ),
+  };
+}
+
+/** A page for underwriters and admins (signed out: to sign-in; other roles: forbidden). */
+function staffOnly({ default: Page }: { default: ComponentType }) {
+  return {
+    Component: () => (
+      <RequireAuth roles={["admin", "underwriter"]}>
         <Page />
       </RequireAuth>
     ),
