@@ -1,6 +1,15 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { adminBearer, bearer, signInAs, signInAsAdmin, type Auth } from "./admin";
-import { expect, expectAccessible, newAccount, test } from "./fixtures";
+import {
+  DESKTOP,
+  PHONE,
+  expect,
+  expectAccessible,
+  expectNoHorizontalScroll,
+  newAccount,
+  saveScreenshot,
+  test,
+} from "./fixtures";
 import { latestMail, linkIn } from "./mail";
 
 // Sandbox personas by the tax id's last four digits (docs/ORIGINATION.md).
@@ -100,6 +109,7 @@ test("an underwriter claims a referred application, reads its trace and approves
   await expect(page).toHaveURL(/assignee=unassigned/);
   await expect(row).toHaveCount(1);
   await expectAccessible(page, "underwriting queue");
+  await saveScreenshot(page, "underwriting-queue", true);
   await row.getByRole("link").click();
 
   // The review page: the automatic decision, its trace as tables, the sandbox report.
@@ -131,16 +141,28 @@ test("an underwriter claims a referred application, reads its trace and approves
   await expect(page.getByTestId("birth-date")).toHaveText("Dec 9, 1986");
   await expect(page.getByRole("status").filter({ hasText: "audit log" })).toBeVisible();
   await expectAccessible(page, "application review");
+  await saveScreenshot(page, "underwriting-review", true);
+  await page.setViewportSize(PHONE);
+  await expectNoHorizontalScroll(page);
+  await page.setViewportSize(DESKTOP);
 
-  // Claim it; a second underwriter is refused and told who holds it.
+  // Another underwriter claims it first: this page's claim is refused, naming who holds it.
+  const other = await newUnderwriter(request);
+  const otherAuth = await bearer(request, other.email, other.password);
+  const base = `/api/applications/${application.id}`;
+  expect((await request.post(`${base}/claim`, { headers: otherAuth })).status()).toBe(200);
+  await page.getByRole("button", { name: "Claim" }).click();
+  await expect(page.getByRole("alert")).toContainText(
+    `already claimed by Ada Lovelace (${other.email})`,
+  );
+  await expect(page.getByTestId("claimed-by")).toContainText(other.email);
+  await expect(page.getByRole("button", { name: "Claim" })).toHaveCount(0);
+  await expectAccessible(page, "application claimed by someone else");
+  // They release it, and this underwriter claims it.
+  expect((await request.post(`${base}/release`, { headers: otherAuth })).status()).toBe(200);
+  await page.reload();
   await page.getByRole("button", { name: "Claim" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Claimed" })).toBeVisible();
-  const other = await newUnderwriter(request);
-  const taken = await request.post(`/api/applications/${application.id}/claim`, {
-    headers: await bearer(request, other.email, other.password),
-  });
-  expect(taken.status()).toBe(409);
-  expect((await taken.json()).detail).toContain(underwriter.email);
 
   // Approve: a note is required.
   await page.getByRole("button", { name: "Record the decision" }).click();
@@ -221,6 +243,7 @@ test("overriding an automatic decline waits for a second person, who confirms it
   await page.getByRole("button", { name: "Confirm override" }).click();
   await expect(page.getByRole("group", { name: /Confirm the override\?/ })).toBeVisible();
   await expectAccessible(page, "override confirmation step");
+  await saveScreenshot(page, "underwriting-override-confirm");
   await page.getByRole("button", { name: "Yes, confirm the override" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Override confirmed" })).toBeVisible();
   await expect(page.getByTestId("review-record")).toContainText("override confirmed by");

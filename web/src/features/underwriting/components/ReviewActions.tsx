@@ -17,14 +17,22 @@ export function ReviewActions({ view }: { view: StaffView }) {
   const session = useSession();
   const client = useQueryClient();
   const [done, setDone] = useState<string | null>(null);
+  // Kept here, not in the button: a lost claim race re-renders the card without its button.
+  const [problem, setProblem] = useState<unknown>(null);
   const app = view.application;
   const me = session.user?.id;
   const people = new Map((view.people ?? []).map((p) => [p.id, p]));
   const name = (id: string) => personLabel(people.get(id), id);
   const refresh = () => client.invalidateQueries({ queryKey: ["applications"] });
   const finished = async (message: string) => {
+    setProblem(null);
     setDone(message);
     await refresh();
+  };
+  const failed = async (error: unknown) => {
+    setDone(null);
+    setProblem(error);
+    await refresh(); // someone else holds it or confirmed it: show the state as it is now
   };
 
   let body;
@@ -36,13 +44,13 @@ export function ReviewActions({ view }: { view: StaffView }) {
         me={me}
         name={name}
         onDone={finished}
-        onFail={refresh}
+        onFail={failed}
       />
     );
   } else if (!REVIEWABLE.has(app.status)) {
     body = <p>No underwriting action: the application is {app.status}.</p>;
   } else if (!app.assigneeId) {
-    body = <ClaimButton app={app} onDone={finished} onFail={refresh} />;
+    body = <ClaimButton app={app} onDone={finished} onFail={failed} />;
   } else if (app.assigneeId !== me) {
     body = (
       <p data-testid="claimed-by">
@@ -75,6 +83,7 @@ export function ReviewActions({ view }: { view: StaffView }) {
           {done}
         </p>
       )}
+      <ProblemAlert error={problem} />
       {app.review && !app.review.pending && (
         <ReviewRecord app={app} review={app.review} name={name} />
       )}
@@ -84,6 +93,7 @@ export function ReviewActions({ view }: { view: StaffView }) {
 }
 
 type Done = (message: string) => Promise<void>;
+type Failed = (error: unknown) => Promise<void>;
 
 function ClaimButton({
   app,
@@ -92,7 +102,7 @@ function ClaimButton({
 }: {
   app: ApplicationRead;
   onDone: Done;
-  onFail: () => Promise<void>;
+  onFail: Failed;
 }) {
   const submission = useSubmission();
   function claim() {
@@ -100,8 +110,8 @@ function ClaimButton({
       try {
         await underwritingApi.claim(app.id);
       } catch (error) {
-        await onFail(); // someone else holds it: show who
-        throw error;
+        await onFail(error); // the 409 names who holds it
+        return;
       }
       await onDone("Claimed: you hold this application until you decide or release it.");
     });
@@ -109,7 +119,6 @@ function ClaimButton({
   return (
     <div className="stack">
       <p>Nobody holds this application. Claim it to review and decide it.</p>
-      <ProblemAlert error={submission.problem} />
       <div>
         <button
           type="button"
@@ -170,7 +179,7 @@ function OverridePanel({
   me: string | undefined;
   name: (id: string) => string;
   onDone: Done;
-  onFail: () => Promise<void>;
+  onFail: Failed;
 }) {
   const [confirming, setConfirming] = useState(false);
   const submission = useSubmission();
@@ -180,8 +189,8 @@ function OverridePanel({
       try {
         await underwritingApi.confirmOverride(app.id);
       } catch (error) {
-        await onFail();
-        throw error;
+        await onFail(error);
+        return;
       }
       await onDone("Override confirmed: the application is approved.");
     });
@@ -193,7 +202,6 @@ function OverridePanel({
         {name(review.by)} on {formatTime(review.at)}.
       </p>
       <p>Note: {review.note}</p>
-      <ProblemAlert error={submission.problem} />
       {mine ? (
         <p className="muted">
           You proposed this override, so another underwriter or an admin confirms it.
