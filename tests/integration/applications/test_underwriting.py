@@ -175,3 +175,31 @@ async def test_the_hourly_job_expires_lapsed_offers(world: World, db: AsyncEngin
     await run_worker(settings, wait=False, install_signal_handlers=False)
     [row] = await sql(db, "SELECT status FROM applications WHERE id = :id", id=lapsed["id"])
     assert row.status == "expired"
+
+
+async def test_staff_reads_name_the_claimant_the_reviewer_and_the_reason_choices(
+    world: World, make_account: MakeAccount
+) -> None:
+    declined = await world.apply(BANKRUPT)
+    base = f"/api/applications/{declined['id']}"
+    await world.staff(f"{base}/claim", world.underwriter)
+    queue = await world.client.get("/api/applications?status=declined", headers=world.underwriter.auth)
+    [row] = queue.json()["items"]
+    assert row["applicant"] == "Grace Hopper"
+    assert world.underwriter.email in row["assigneeName"]
+    assert row["overridePending"] is False
+    second = await make_account("underwriter")
+    taken = await world.staff(f"{base}/claim", second)
+    assert taken.status_code == 409
+    assert world.underwriter.email in taken.json()["detail"]
+    await world.staff(f"{base}/decision", world.underwriter, {"action": "approve", "note": "discharged"})
+    waiting = await world.client.get("/api/applications?status=declined", headers=world.underwriter.auth)
+    assert waiting.json()["items"][0]["overridePending"] is True
+    review = (await world.client.get(f"{base}/review", headers=second.auth)).json()
+    assert [p["email"] for p in review["people"]] == [world.underwriter.email]
+    assert {"code": "BANKRUPTCY", "text": "Bankruptcy"} in review["reasonChoices"]
+    assert review["policyMs"] is not None
+    assert review["quoteMs"] is not None
+    # A borrower's own list never names staff.
+    mine = await world.client.get("/api/applications", headers=world.borrower.auth)
+    assert mine.json()["items"][0]["assigneeName"] is None

@@ -1300,7 +1300,9 @@ export type components = {
         /** ApplicationSummary */
         ApplicationSummary: {
             amount: string | null;
+            applicant?: string | null;
             assigneeId: string | null;
+            assigneeName?: string | null;
             /** Format: uuid */
             borrowerId: string;
             channel: components["schemas"]["AppChannel"];
@@ -1308,6 +1310,8 @@ export type components = {
             createdAt: string;
             /** Format: uuid */
             id: string;
+            /** @default false */
+            overridePending?: boolean;
             productCode: string | null;
             status: components["schemas"]["ApplicationStatus"];
             submittedAt: string | null;
@@ -2382,6 +2386,13 @@ export type components = {
             before: components["schemas"]["DecisionOut"] | null;
             index: number;
         };
+        /** StaffPerson */
+        StaffPerson: {
+            displayName: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+        };
         /** StaffView */
         StaffView: {
             application: components["schemas"]["ApplicationRead"];
@@ -2389,6 +2400,10 @@ export type components = {
             facts: {
                 [key: string]: unknown;
             } | null;
+            people?: components["schemas"]["StaffPerson"][];
+            policyMs?: string | null;
+            quoteMs?: string | null;
+            reasonChoices?: components["schemas"]["DecisionReason"][];
             trace: components["schemas"]["TraceNode"][];
         };
         /** TermBand */
