@@ -27,6 +27,12 @@ describe("navigation", () => {
     expect(visibleNavItems(true, ["borrower"]).map((i) => i.to)).not.toContain("/admin/products");
   });
 
+  it("shows underwriters and admins the underwriting queue, and nobody else", () => {
+    expect(visibleNavItems(true, ["underwriter"]).map((i) => i.label)).toContain("Underwriting");
+    expect(visibleNavItems(true, ["admin"]).map((i) => i.to)).toContain("/underwriting");
+    expect(visibleNavItems(true, ["borrower"]).map((i) => i.to)).not.toContain("/underwriting");
+  });
+
   it("hides role-restricted links from other roles", () => {
     NAV_ITEMS.push({
       to: "/queue",

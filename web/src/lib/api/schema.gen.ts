@@ -1300,7 +1300,9 @@ export type components = {
         /** ApplicationSummary */
         ApplicationSummary: {
             amount: string | null;
+            applicant?: string | null;
             assigneeId: string | null;
+            assigneeName?: string | null;
             /** Format: uuid */
             borrowerId: string;
             channel: components["schemas"]["AppChannel"];
@@ -1308,6 +1310,8 @@ export type components = {
             createdAt: string;
             /** Format: uuid */
             id: string;
+            /** @default false */
+            overridePending?: boolean;
             productCode: string | null;
             status: components["schemas"]["ApplicationStatus"];
             submittedAt: string | null;
@@ -2382,6 +2386,13 @@ export type components = {
             before: components["schemas"]["DecisionOut"] | null;
             index: number;
         };
+        /** StaffPerson */
+        StaffPerson: {
+            displayName: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+        };
         /** StaffView */
         StaffView: {
             application: components["schemas"]["ApplicationRead"];
@@ -2389,6 +2400,10 @@ export type components = {
             facts: {
                 [key: string]: unknown;
             } | null;
+            people?: components["schemas"]["StaffPerson"][];
+            policyMs?: string | null;
+            quoteMs?: string | null;
+            reasonChoices?: components["schemas"]["DecisionReason"][];
             trace: components["schemas"]["TraceNode"][];
         };
         /** TermBand */
@@ -2826,6 +2841,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -2907,6 +2933,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3212,6 +3249,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -3474,6 +3522,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -3648,6 +3707,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3838,6 +3908,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -3922,6 +4003,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4018,6 +4110,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -4102,6 +4205,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4211,6 +4325,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -4306,6 +4431,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4496,6 +4632,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -4580,6 +4727,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4676,6 +4834,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -4759,6 +4928,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5006,6 +5186,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -5087,6 +5278,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5187,6 +5389,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5354,6 +5567,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5538,6 +5762,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -5641,6 +5876,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -5722,6 +5968,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5822,6 +6079,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6071,6 +6339,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -6152,6 +6431,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6404,6 +6694,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -6485,6 +6786,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6723,6 +7035,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -6898,6 +7221,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7254,6 +7588,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -7497,6 +7842,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -7571,7 +7927,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -7651,7 +8007,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -7742,7 +8098,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -7814,6 +8170,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7976,6 +8343,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -8063,7 +8441,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -8143,7 +8521,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -8223,7 +8601,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -8312,6 +8690,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -8383,7 +8772,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -8546,6 +8935,17 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
             503: {
                 headers: {
@@ -8627,7 +9027,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
