@@ -196,6 +196,8 @@ test("a borrower withdraws an application they no longer want", async ({ page })
   await signUp(page);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Apply" }).click();
   await page.getByLabel("Amount").fill("3000");
+  await page.setViewportSize(PHONE); // the wizard and the application page fit a phone
+  await expectNoHorizontalScroll(page);
   await next(page);
   await step(page, "About you");
   await page
@@ -204,6 +206,8 @@ test("a borrower withdraws an application they no longer want", async ({ page })
     .click();
   const row = page.getByRole("row").filter({ hasText: "Draft" });
   await row.getByRole("link").click();
+  await expectNoHorizontalScroll(page);
+  await expectAccessible(page, "application: draft");
   await page.getByRole("button", { name: "Withdraw application" }).click();
   await page.getByRole("button", { name: "Yes, withdraw the application" }).click();
   await expect(page.getByTestId("application-status")).toHaveText("Withdrawn");
