@@ -34,7 +34,7 @@ export default function ApplicationPage() {
 }
 
 function Loaded({ app }: { app: Application }) {
-  const { loan, decision } = app;
+  const { loan } = app;
   return (
     <>
       <header className="page-header">
@@ -50,16 +50,7 @@ function Loaded({ app }: { app: Application }) {
         </p>
       </header>
       <StatusSection app={app} />
-      {decision && decision.reasons.length > 0 && app.status !== "declined" && (
-        <section className="card" aria-labelledby="reasons-heading">
-          <h2 id="reasons-heading">Why</h2>
-          <ol>
-            {decision.reasons.map((r) => (
-              <li key={r.code}>{r.text}</li>
-            ))}
-          </ol>
-        </section>
-      )}
+      {/* Reasons reach the borrower in the notice (Reg B); a referral's reasons are for the underwriter. */}
       {(app.status === "approved" || app.status === "booked" || app.status === "expired") && (
         <OffersSection app={app} />
       )}
