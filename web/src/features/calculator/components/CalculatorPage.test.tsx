@@ -121,6 +121,27 @@ describe("CalculatorPage", () => {
     expect(calls).toHaveLength(1);
   });
 
+  it("keeps the last figures, marked out of date, when the API then fails", async () => {
+    const user = userEvent.setup();
+    stubApi((_call, index) =>
+      index === 0
+        ? json(sampleQuote())
+        : json(
+            { type: "about:blank", title: "Internal server error", status: 500, requestId: "r-7" },
+            500,
+            "application/problem+json",
+          ),
+    );
+    renderPage();
+    expect(await screen.findByTestId("payment")).toHaveTextContent("$3,367.22");
+    expect(screen.queryByTestId("out-of-date")).not.toBeInTheDocument();
+    await user.type(screen.getByLabelText("Loan amount"), "5");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Reference: r-7");
+    expect(screen.getByTestId("out-of-date")).toHaveTextContent(/Out of date/);
+    expect(screen.getByTestId("payment")).toHaveTextContent("$3,367.22");
+    expect(screen.getByTestId("quote-peek")).toHaveTextContent("Out of date");
+  });
+
   it("says plainly when the API fails, with the reference to quote", async () => {
     stubApi(() =>
       json(
