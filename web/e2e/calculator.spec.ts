@@ -163,7 +163,7 @@ test("input mistakes are explained next to the fields", async ({ page }) => {
     (e: { field: string }) => e.field === "annualRate",
   ).message;
   await expect(rateInput).toHaveAttribute("aria-invalid", "true");
-  // Shown as a sentence ("must be …" → "Must be ….") after the field's hint.
+  // Shown as a sentence naming the field ("must be …" → "The interest rate must be ….").
   await expect(rateInput).toHaveAccessibleDescription(
     new RegExp(message.slice(1).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
   );

@@ -127,6 +127,22 @@ export function termPeriods(form: CalculatorForm): number | null {
 
 export type FieldErrors = Record<string, string>;
 
+/** The form's labels for the API's field names, so its messages read "Interest rate must be …". */
+export const FIELD_LABELS: Record<string, string> = {
+  principal: "The loan amount",
+  annualRate: "The interest rate",
+  termPeriods: "The number of payments",
+  frequency: "The payment frequency",
+  amortization: "The repayment type",
+  balloonAmount: "The balloon amount",
+  startDate: "The start date",
+  firstPaymentDate: "The first payment date",
+  interestMethod: "The interest method",
+  dayCount: "The day count",
+  oddDaysInterest: "The odd-days interest",
+  roundingMode: "The rounding",
+};
+
 const TERM_MESSAGES: Record<TermUnit, string> = {
   months: "Enter the term in whole months, like 60 (it must come to a whole number of payments).",
   years: "Enter the term in years, like 30 (it must come to a whole number of payments).",

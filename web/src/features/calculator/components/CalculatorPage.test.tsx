@@ -105,7 +105,7 @@ describe("CalculatorPage", () => {
     renderPage("/?amount=10000&rate=150&term=3&unit=payments&start=2026-01-15");
     const rate = screen.getByLabelText("Interest rate");
     await waitFor(() => expect(rate).toHaveAttribute("aria-invalid", "true"));
-    expect(rate).toHaveAccessibleDescription(/Must be at most 100\./);
+    expect(rate).toHaveAccessibleDescription(/The interest rate must be at most 100\./);
   });
 
   it("checks the shape of inputs before asking the API", async () => {

@@ -6,6 +6,7 @@ import { usePageTitle } from "../../../lib/ui/usePageTitle";
 import type { Quote } from "../api/types";
 import { useQuote } from "../hooks/useQuote";
 import {
+  FIELD_LABELS,
   FREQUENCIES,
   fromSearchParams,
   toRequest,
@@ -51,7 +52,7 @@ export default function CalculatorPage() {
 
   const serverProblem = !quote.pending && quote.error ? quote.error : null;
   const serverFieldErrors =
-    serverProblem instanceof ApiError && request ? serverProblem.fieldErrors : {};
+    serverProblem instanceof ApiError && request ? serverProblem.fieldErrorsWith(FIELD_LABELS) : {};
   const knownFields = new Set(Object.keys(form).concat("termPeriods"));
   const unplaced = Object.keys(serverFieldErrors).filter(
     (f) => !knownFields.has(f.split(".")[0] ?? f),

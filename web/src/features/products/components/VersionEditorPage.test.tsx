@@ -61,7 +61,7 @@ describe("VersionEditor", () => {
     );
     const smallest = screen.getByLabelText("Smallest amount");
     expect(smallest).toHaveAttribute("aria-invalid", "true");
-    expect(screen.getByText("Is above the maximum (25000).")).toBeInTheDocument();
+    expect(screen.getByText("Minimum amount is above the maximum (25000).")).toBeInTheDocument();
 
     await user.click(screen.getByRole("button", { name: "Publish…" }));
     expect(screen.getByRole("alertdialog")).toHaveTextContent("version 1 will be retired");
