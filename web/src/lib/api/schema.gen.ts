@@ -8208,7 +8208,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -8464,7 +8464,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -8555,7 +8555,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -8646,7 +8646,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -9147,7 +9147,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -9228,6 +9228,17 @@ export interface operations {
             /** @description Invalid input; `errors` names each field by its wire name */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9323,7 +9334,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
@@ -9423,7 +9434,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Too many attempts; wait for `Retry-After` seconds */
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again */
