@@ -22,7 +22,6 @@ from loan_engine.api.request import RequestMeta
 from loan_engine.api.types import decode_cursor, encode_cursor
 from loan_engine.applications import events, repository
 from loan_engine.applications.bureau import SCORE_RANGE, BureauIdentity, CreditBureau, CreditReport, SandboxBureau
-from loan_engine.applications.crypto import KeyWrapper, open_field, seal_fields
 from loan_engine.applications.decision import NoActivePolicyError, evaluate, expiry, make_offer, ms, readable_trace
 from loan_engine.applications.models import Application
 from loan_engine.applications.notices import build_notice
@@ -55,6 +54,7 @@ from loan_engine.applications.schemas import (
 from loan_engine.audit.service import Party, record
 from loan_engine.auth import accounts
 from loan_engine.auth.principal import Role
+from loan_engine.crypto import KeyWrapper, open_field, seal_fields
 from loan_engine.db.transactions import transaction
 from loan_engine.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError, ValidationError
 from loan_engine.idempotency.service import Outcome, RequestKey, run_once
