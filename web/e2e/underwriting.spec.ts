@@ -254,3 +254,66 @@ test("overriding an automatic decline waits for a second person, who confirms it
   expect(body.status).toBe("approved");
   expect(body.review.confirmedBy).not.toBe(body.review.by);
 });
+
+test("an underwriter declines with ranked Reg B reasons and counter-offers another", async ({
+  page,
+  request,
+}) => {
+  const borrower = await verifiedBorrower(request);
+  const declining = await applyAs(request, borrower, DELINQUENT);
+  const countering = await applyAs(request, borrower, DELINQUENT);
+  const underwriter = await newUnderwriter(request);
+  await signInAs(page, underwriter.email, underwriter.password);
+
+  // Decline: the reasons are sent in the order ticked, and at most four can be ticked.
+  await page.goto(`/underwriting/${declining.id}`);
+  await page.getByRole("button", { name: "Claim" }).click();
+  await page.getByRole("radio", { name: "Decline with reasons" }).check();
+  await page.getByRole("button", { name: "Record the decision" }).click();
+  await expect(page.getByText("Pick at least one principal reason.")).toBeVisible();
+  const reasons = page.getByRole("group", { name: /Principal reasons/ });
+  await reasons
+    .getByRole("checkbox", { name: "Excessive obligations in relation to income" })
+    .check();
+  await reasons
+    .getByRole("checkbox", { name: "Delinquent past or present credit obligations with others" })
+    .check();
+  await reasons.getByRole("checkbox", { name: "Length of employment" }).check();
+  await reasons.getByRole("checkbox", { name: "Length of residence" }).check();
+  await expect(reasons.getByRole("checkbox", { name: "Bankruptcy" })).toBeDisabled();
+  await reasons.getByRole("checkbox", { name: "Length of employment" }).uncheck();
+  await reasons.getByRole("checkbox", { name: "Length of residence" }).uncheck();
+  await expect(reasons.getByRole("list", { name: "Reasons in rank order" })).toHaveText(
+    /^Excessive obligations.*Delinquent past/,
+  );
+  await page.getByLabel("Note").fill("Two recent lates and a high debt load");
+  await expectAccessible(page, "decline with reasons");
+  await page.getByRole("button", { name: "Record the decision" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Decision recorded" })).toHaveText(
+    "Decision recorded: the application is declined.",
+  );
+  await expect(page.getByTestId("decision-outcome")).toHaveText("Decline (by an underwriter)");
+  const notice = await request.get(`/api/applications/${declining.id}/notice`, {
+    headers: borrower,
+  });
+  expect((await notice.json()).reasons.map((r: { code: string }) => r.code)).toEqual([
+    "EXCESSIVE_OBLIGATIONS",
+    "DELINQUENT_CREDIT",
+  ]);
+
+  // Counter-offer a smaller amount: the borrower gets a counteroffer notice.
+  await page.goto(`/underwriting/${countering.id}`);
+  await page.getByRole("button", { name: "Claim" }).click();
+  await page.getByRole("radio", { name: /Counter-offer/ }).check();
+  await page.getByRole("textbox", { name: "Amount", exact: true }).fill("3,000");
+  await page.getByLabel("Note").fill("Income supports a smaller loan");
+  await page.getByRole("button", { name: "Record the decision" }).click();
+  await expect(page.getByTestId("review-record")).toContainText("Counter-offered by");
+  await expect(page.getByTestId("review-record")).toContainText("Offer: $3,000.00 over 24");
+  const counter = await request.get(`/api/applications/${countering.id}/notice`, {
+    headers: borrower,
+  });
+  const body = await counter.json();
+  expect(body.kind).toBe("counteroffer");
+  expect(body.counteroffer.amount).toBe("3000");
+});

@@ -1,5 +1,6 @@
 import {
   DEFAULT_FILTERS,
+  FILTER_STATUSES,
   ageLabel,
   decisionBody,
   decisionErrors,
@@ -55,6 +56,12 @@ describe("the queue filters", () => {
   it("read a mangled URL as the defaults, field by field", () => {
     const search = new URLSearchParams("status=nonsense&age=5&assignee=them&product= auto ");
     expect(filtersFromSearch(search)).toEqual({ ...DEFAULT_FILTERS, productCode: "AUTO" });
+  });
+
+  it("offer every status a list can hold (submitted lasts only inside the submit)", () => {
+    expect(FILTER_STATUSES).toContain("referred");
+    expect(FILTER_STATUSES).toContain("declined");
+    expect(FILTER_STATUSES).not.toContain("submitted");
   });
 
   it("say how old an application is", () => {

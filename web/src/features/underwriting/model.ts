@@ -49,6 +49,12 @@ export const STATUS_LABELS: Record<ApplicationStatus, string> = {
   booked: "Booked",
 };
 
+/** The statuses the filter offers: `submitted` lasts only inside the submit transaction, so a list
+ * never holds one. */
+export const FILTER_STATUSES = (Object.keys(STATUS_LABELS) as ApplicationStatus[]).filter(
+  (status) => status !== "submitted",
+);
+
 export const ASSIGNEE_LABELS: Record<Assignee, string> = {
   anyone: "Anyone or nobody",
   mine: "Claimed by me",

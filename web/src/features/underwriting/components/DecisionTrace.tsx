@@ -54,7 +54,7 @@ export function DecisionTrace({ view }: { view: StaffView }) {
             )}
           </Detail>
           <Detail label="Decided">{formatTime(decision.decidedAt)}</Detail>
-          <Detail label="Time taken" testId="decision-time">
+          <Detail label="Policy time" testId="decision-time">
             {decision.durationMs} ms
             {view.policyMs && view.quoteMs
               ? ` (policy ${view.policyMs} ms, quote ${view.quoteMs} ms)`

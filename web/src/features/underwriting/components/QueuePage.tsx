@@ -10,6 +10,7 @@ import type { ApplicationStatus, ApplicationSummary } from "../api/types";
 import {
   AGE_CHOICES,
   ASSIGNEE_LABELS,
+  FILTER_STATUSES,
   STATUS_LABELS,
   ageLabel,
   filtersFromSearch,
@@ -103,9 +104,9 @@ function QueueFiltersForm({
               }
             >
               <option value="">Any status</option>
-              {Object.entries(STATUS_LABELS).map(([value, label]) => (
+              {FILTER_STATUSES.map((value) => (
                 <option key={value} value={value}>
-                  {label}
+                  {STATUS_LABELS[value]}
                 </option>
               ))}
             </select>
