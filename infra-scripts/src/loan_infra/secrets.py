@@ -9,6 +9,11 @@ Config values for `secrets.database_url` and `secrets.jwt` can be a Secrets Mana
 if missing), a Secrets Manager ARN, or an SSM parameter ARN (both reused as they are).
 A Secrets Manager JWT secret is JSON with JWT_SECRET and JWT_PREVIOUS_SECRET, so a rotation can
 keep accepting tokens signed with the previous key until they expire.
+
+With `mail.smtp_host` set, a third one: the SES SMTP credentials, a Secrets Manager JSON secret
+`{"username", "password"}` (`secrets.smtp`, default `<app>/<environment>/smtp`), injected as
+SMTP_USERNAME and SMTP_PASSWORD. Bootstrap creates it from LOAN_INFRA_SMTP_USERNAME and
+LOAN_INFRA_SMTP_PASSWORD when it does not exist yet (SES shows the password once; it is never a flag).
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from loan_infra.errors import ConfigError, InfraError
 from loan_infra.output import Reporter
 
 DATABASE_URL_ENV = "LOAN_INFRA_DATABASE_URL"
+SMTP_USERNAME_ENV, SMTP_PASSWORD_ENV = "LOAN_INFRA_SMTP_USERNAME", "LOAN_INFRA_SMTP_PASSWORD"
 JWT_KEYS = ("JWT_SECRET", "JWT_PREVIOUS_SECRET")
+SMTP_KEYS = (("SMTP_USERNAME", "username"), ("SMTP_PASSWORD", "password"))  # container env, JSON key
 Store = Literal["secretsmanager", "ssm"]
 
 
@@ -52,10 +59,12 @@ class AppSecrets:
 
 
 def ensure_app_secrets(aws: Aws, out: Reporter, names: Names) -> AppSecrets:
-    """Look up both secrets, creating the missing Secrets Manager ones (bootstrap)."""
+    """Look up the secrets, creating the missing Secrets Manager ones (bootstrap)."""
     db = _ensure(aws, out, names.database_url_secret, "DATABASE_URL", _database_url_from_env)
     jwt = _ensure(aws, out, names.jwt_secret, "JWT_SECRET", _new_jwt_document)
-    return AppSecrets((*_refs(db, "DATABASE_URL", json_keys=False), *_refs(jwt, "JWT_SECRET", json_keys=True)))
+    smtp = _ensure(aws, out, names.smtp_secret, "SMTP credentials", _smtp_from_env) if names.smtp_secret else None
+    refs = (*_refs(db, "DATABASE_URL", json_keys=False), *_refs(jwt, "JWT_SECRET", json_keys=True))
+    return AppSecrets((*refs, *_smtp_refs(smtp)))
 
 
 def resolve_app_secrets(aws: Aws, names: Names, *, predict_missing: bool = False) -> AppSecrets:
@@ -65,14 +74,23 @@ def resolve_app_secrets(aws: Aws, names: Names, *, predict_missing: bool = False
     (`name-??????`: Secrets Manager appends six random characters), for writing IAM policies first.
     """
     arns = []
-    for spec in (names.database_url_secret, names.jwt_secret):
+    for spec in (names.database_url_secret, names.jwt_secret, *([names.smtp_secret] if names.smtp_secret else [])):
         arn = _resolve(aws, spec)
         if arn is None and not predict_missing:
             raise InfraError(f"secret {spec} does not exist: run `loan-infra bootstrap` first")
         predicted = spec if spec.startswith("arn:") else _arn_pattern(aws, spec)
         arns.append(arn or predicted)
-    db, jwt = arns
-    return AppSecrets((*_refs(db, "DATABASE_URL", json_keys=False), *_refs(jwt, "JWT_SECRET", json_keys=True)))
+    db, jwt, *smtp = arns
+    refs = (*_refs(db, "DATABASE_URL", json_keys=False), *_refs(jwt, "JWT_SECRET", json_keys=True))
+    return AppSecrets((*refs, *_smtp_refs(smtp[0] if smtp else None)))
+
+
+def _smtp_refs(arn: str | None) -> list[SecretRef]:
+    if arn is None:
+        return []
+    if ":ssm:" in arn:
+        raise ConfigError("secrets.smtp must be a Secrets Manager secret (JSON with username and password)")
+    return [SecretRef(env, f"{arn}:{key}::", arn, "secretsmanager") for env, key in SMTP_KEYS]
 
 
 def _arn_pattern(aws: Aws, name: str) -> str:
@@ -140,6 +158,17 @@ def _database_url_from_env() -> str:
     if not value.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
         raise ConfigError(f"{DATABASE_URL_ENV} must start with postgresql://")
     return value
+
+
+def _smtp_from_env() -> str:
+    username = os.environ.get(SMTP_USERNAME_ENV, "").strip()
+    password = os.environ.get(SMTP_PASSWORD_ENV, "").strip()
+    if not username or not password:
+        raise ConfigError(
+            f"mail.smtp_host is set but the SMTP secret does not exist yet: put the SES SMTP user name in "
+            f"{SMTP_USERNAME_ENV} and its password in {SMTP_PASSWORD_ENV} (read -rs it) and re-run"
+        )
+    return json.dumps({"username": username, "password": password})
 
 
 def _new_jwt_document(previous: str | None = None) -> str:
