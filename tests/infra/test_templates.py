@@ -192,6 +192,7 @@ def test_the_execution_role_reads_exactly_the_app_secrets_and_the_smtp_one_when_
     assert inject["Resource"] == [
         {"Ref": "DatabaseUrlSecretArn"},
         {"Ref": "JwtSecretArn"},
+        {"Ref": "DataKekSecretArn"},
         {"Fn::If": ["HasSmtpSecret", {"Ref": "SmtpSecretArn"}, {"Ref": "AWS::NoValue"}]},
     ]
 

@@ -96,10 +96,11 @@ test("an email can only be registered once", async ({ page }) => {
 test("change the password from the account page", async ({ page }) => {
   const account = await signUp(page);
   const next = `${account.password} renewed`;
-  await page.getByLabel("Current password").fill(account.password);
-  await page.getByLabel("New password", { exact: true }).fill(next);
-  await page.getByLabel("Confirm new password").fill(next);
-  await page.getByRole("button", { name: "Change password" }).click();
+  const form = page.getByRole("region", { name: "Change password" });
+  await form.getByLabel("Current password").fill(account.password);
+  await form.getByLabel("New password", { exact: true }).fill(next);
+  await form.getByLabel("Confirm new password").fill(next);
+  await form.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("Your password has been changed.")).toBeVisible();
 
   await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();

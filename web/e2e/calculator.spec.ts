@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { DESKTOP, expect, expectNoHorizontalScroll, test } from "./fixtures";
+
+/** A phone's width (an iPhone 12-15 is 390 px wide). */
+const PHONE_390 = { width: 390, height: 844 };
 
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 const money = (v: string) => usd.format(v as Intl.StringNumericLiteral);
@@ -32,7 +35,9 @@ async function priceLoan(page: Page): Promise<{ body: Record<string, unknown>; q
   await expect(page.getByTestId("payment")).toBeVisible();
   await page.getByLabel("Loan amount").fill("300000");
   await page.getByLabel("Interest rate").fill("6.25");
-  await page.getByLabel("Term", { exact: true }).fill("30");
+  // The term is in months unless the user picks another unit.
+  await expect(page.getByLabel("Term unit")).toHaveValue("months");
+  await page.getByLabel("Term", { exact: true }).fill("360");
   await page.getByLabel("Start date").fill("2027-01-15");
   await page.getByRole("button", { name: "Add a fee" }).click();
   await page.getByLabel("Fee 1 name").fill("Origination fee");
@@ -95,9 +100,15 @@ test("the figures on screen are the API's, for a 360-payment loan", async ({ pag
   await expect(lastRow).toContainText(money(last.payment));
   await expect(lastRow.locator("td").last()).toHaveText(money(last.balance));
 
-  // Both charts render.
-  await expect(page.getByRole("img", { name: /remaining balance/ })).toBeVisible();
-  await expect(page.getByRole("img", { name: /principal and interest/ })).toBeVisible();
+  // Both charts render, their horizontal axes labelled in years (the first payment is due in
+  // February 2027, the last in January 2057; a 30-year loan keeps every fifth year).
+  for (const name of [/remaining balance/, /principal and interest/]) {
+    const chart = page.getByRole("img", { name });
+    await expect(chart).toBeVisible();
+    await expect(
+      chart.locator(".recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value"),
+    ).toHaveText(["2030", "2035", "2040", "2045", "2050", "2055"]);
+  }
 });
 
 test("the address shares the quote: reloading it shows the same loan", async ({ page }) => {
@@ -152,17 +163,82 @@ test("input mistakes are explained next to the fields", async ({ page }) => {
     (e: { field: string }) => e.field === "annualRate",
   ).message;
   await expect(rateInput).toHaveAttribute("aria-invalid", "true");
-  // Shown as a sentence ("must be …" → "Must be ….") after the field's hint.
+  // Shown as a sentence naming the field ("must be …" → "The interest rate must be ….").
   await expect(rateInput).toHaveAccessibleDescription(
     new RegExp(message.slice(1).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")),
   );
   await expect(
     page.getByRole("alert").filter({ hasText: "check the highlighted fields" }),
   ).toBeVisible();
+  // The last figures stay, dimmed and marked out of date, rather than the column going blank.
+  await expect(page.getByTestId("out-of-date")).toContainText("Out of date");
+  await expect(page.getByTestId("payment")).toBeVisible();
+  expect(
+    Number(await page.locator(".results").evaluate((el) => getComputedStyle(el).opacity)),
+  ).toBeLessThan(0.6);
 
   await rateInput.fill("6.5");
   await expect(rateInput).not.toHaveAttribute("aria-invalid");
   await expect(page.getByTestId("payment")).toBeVisible();
+  await expect(page.getByTestId("out-of-date")).toHaveCount(0);
+});
+
+/** Every select in the form is wide enough for its longest choice (text + padding + arrow). */
+async function expectSelectsFit(page: Page): Promise<void> {
+  await page.getByText("Interest conventions").click();
+  const selects = page.locator(".quote-form select");
+  expect(await selects.count()).toBeGreaterThanOrEqual(7);
+  const cut = await selects.evaluateAll((elements) =>
+    (elements as HTMLSelectElement[]).flatMap((el) => {
+      const style = getComputedStyle(el);
+      const ctx = document.createElement("canvas").getContext("2d")!;
+      ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room =
+        el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      return Array.from(el.options)
+        .filter((o) => ctx.measureText(o.text).width > room)
+        .map((o) => `${el.name || el.getAttribute("aria-label") || el.id}: ${o.text}`);
+    }),
+  );
+  expect(cut, "choices cut off").toEqual([]);
+}
+
+test("at 1280 px the selects show their choices in full", async ({ page }) => {
+  await page.setViewportSize(DESKTOP);
+  await page.goto("/");
+  await expect(page.getByTestId("payment")).toBeVisible();
+  await expectSelectsFit(page);
+  // The results are beside the form, so the pinned payment bar is not shown.
+  await expect(page.getByTestId("quote-peek")).toBeHidden();
+});
+
+test("on a phone the payment stays in view while typing", async ({ page }) => {
+  await page.setViewportSize(PHONE_390);
+  await page.goto("/");
+  const summary = page.getByTestId("payment");
+  await expect(summary).toHaveText(/\$/);
+  const peek = page.getByTestId("quote-peek");
+  await expect(peek).toBeInViewport();
+  // The full summary is below the form, off screen, while the user types at the top.
+  const amount = page.getByLabel("Loan amount");
+  await amount.fill("18000");
+  await page.getByLabel("Term", { exact: true }).fill("48");
+  await expect(amount).toBeInViewport();
+  await expect(summary).not.toBeInViewport();
+  const answered = page.waitForResponse(
+    (r) => r.url().endsWith("/api/quotes") && r.request().postDataJSON()?.annualRate === "8.9",
+  );
+  await page.getByLabel("Interest rate").fill("8.9");
+  const quote = (await (await answered).json()) as Quote;
+  await expect(peek).toBeInViewport();
+  await expect(peek).toContainText(money(quote.payment));
+  await expect(peek).toContainText(rate(quote.disclosure.apr));
+  await expect(summary).toHaveText(money(quote.payment));
+  // "Details" scrolls to the full figures.
+  await peek.getByRole("button", { name: "Details" }).click();
+  await expect(summary).toBeInViewport();
+  await expectNoHorizontalScroll(page);
+  await expectSelectsFit(page);
 });
 
 test("the calculator works from the keyboard alone", async ({ page }) => {

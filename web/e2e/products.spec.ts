@@ -44,7 +44,7 @@ test("an admin creates a product, fixes what stops it from publishing, previews 
   await page.getByLabel("Smallest amount").fill("90000");
   await page.getByRole("button", { name: "Save draft" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Draft saved." })).toBeVisible();
-  await expect(page.getByText("Is above the maximum (25000).")).toBeVisible();
+  await expect(page.getByText("Minimum amount is above the maximum (25000).")).toBeVisible();
   await expectAccessible(page, "product editor");
   await saveScreenshot(page, "product-editor-desktop", true);
   await page.getByRole("button", { name: "Publish…" }).click();
@@ -52,7 +52,7 @@ test("an admin creates a product, fixes what stops it from publishing, previews 
   await expect(
     page.getByRole("alert").filter({ hasText: "Please correct the highlighted fields." }),
   ).toBeVisible();
-  await expect(page.getByText("Is above the maximum (25000).")).toBeVisible();
+  await expect(page.getByText("Minimum amount is above the maximum (25000).")).toBeVisible();
 
   await page.getByLabel("Smallest amount").fill("1500");
   await page.getByLabel("Note (what changed)").fill("Smallest loan 1,500");

@@ -92,6 +92,7 @@ class ScheduleConfig:
 class SecretsConfig:
     database_url: str = ""
     jwt: str = ""
+    data_kek: str = ""
     smtp: str = ""  # JSON {"username", "password"}: SES SMTP credentials (used when mail.smtp_host is set)
 
 
@@ -192,6 +193,7 @@ class Names:
         self.distribution_id = out.get("DistributionId", config.web.distribution_id)
         self.database_url_secret = config.secrets.database_url or f"{config.app}/{config.environment}/database-url"
         self.jwt_secret = config.secrets.jwt or f"{config.app}/{config.environment}/jwt"
+        self.data_kek_secret = config.secrets.data_kek or f"{config.app}/{config.environment}/data-kek"
         # SES SMTP credentials, only when a mail server is configured (created by hand or from the env)
         self.smtp_secret = (
             (config.secrets.smtp or f"{config.app}/{config.environment}/smtp") if config.mail.smtp_host else ""

@@ -5,11 +5,12 @@ import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { AuthProvider } from "../features/auth/components/AuthProvider";
 import { setAccessToken } from "../lib/api/session";
-import { json } from "../test/fixtures";
+import type { components } from "../lib/api/schema.gen";
+import { api, problem, PROBLEM_HEADERS, stubApi } from "../test/stubApi";
 import { createQueryClient } from "./queryClient";
 import { Shell } from "./Shell";
 
-const ada = {
+const ada: components["schemas"]["UserRead"] = {
   id: "2b7f0c57-43f1-4a5c-9d9f-3f3b0a6d1e11",
   email: "ada@example.com",
   displayName: "Ada Lovelace",
@@ -35,28 +36,25 @@ function renderShell() {
   );
 }
 
+/** The auth routes for a visitor (`signedIn` false) or a signed-in Ada; returns "METHOD /path" sent. */
 function stubAuth(signedIn: boolean) {
-  const paths: string[] = [];
-  vi.stubGlobal(
-    "fetch",
-    vi.fn(async (request: Request) => {
-      const path = new URL(request.url).pathname;
-      paths.push(`${request.method} ${path}`);
-      if (path === "/auth/refresh") {
-        return signedIn
-          ? json({ accessToken: "t1", expiresIn: 900, tokenType: "Bearer", user: ada })
-          : json({ type: "unauthenticated", title: "Authentication required", status: 401 }, 401);
-      }
-      if (path === "/auth/me") {
-        return request.headers.get("Authorization") === "Bearer t1"
-          ? json(ada)
-          : json({ title: "Authentication required", status: 401 }, 401);
-      }
-      if (path === "/auth/logout") return new Response(null, { status: 204 });
-      return json({ title: "Not found", status: 404 }, 404);
-    }),
+  const calls = stubApi(
+    api.post("/auth/refresh", ({ response }) =>
+      signedIn
+        ? response(200).json({ accessToken: "t1", expiresIn: 900, tokenType: "Bearer", user: ada })
+        : response(401).json(
+            problem(401, "Authentication required", { type: "unauthenticated" }),
+            PROBLEM_HEADERS,
+          ),
+    ),
+    api.get("/auth/me", ({ request, response }) =>
+      request.headers.get("Authorization") === "Bearer t1"
+        ? response(200).json(ada)
+        : response(401).json(problem(401, "Authentication required"), PROBLEM_HEADERS),
+    ),
+    api.post("/auth/logout", ({ response }) => response(204).empty()),
   );
-  return paths;
+  return () => calls.map((c) => `${c.method} ${c.path}`);
 }
 
 function setSessionHint(present: boolean) {
@@ -81,7 +79,7 @@ describe("Shell with the session", () => {
         .getAllByRole("link")
         .map((a) => a.textContent),
     ).toEqual(["Loan calculator", "Products"]);
-    expect(paths).toEqual([]); // no le_session hint: nothing to refresh, no failed request
+    expect(paths()).toEqual([]); // no le_session hint: nothing to refresh, no failed request
   });
 
   it("tries the refresh cookie once when the hint says a sign-in may exist", async () => {
@@ -90,7 +88,7 @@ describe("Shell with the session", () => {
     renderShell();
     const banner = screen.getByRole("banner");
     expect(await within(banner).findByRole("link", { name: "Sign in" })).toBeVisible();
-    expect(paths).toEqual(["POST /auth/refresh"]); // once, though StrictMode runs effects twice: a spent refresh token ends the sign-in
+    expect(paths()).toEqual(["POST /auth/refresh"]); // once, though StrictMode runs effects twice: a spent refresh token ends the sign-in
   });
 
   it("restores a session from the refresh cookie, then signs out", async () => {
@@ -106,6 +104,6 @@ describe("Shell with the session", () => {
     await user.click(within(banner).getByRole("button", { name: "Sign out" }));
     expect(await within(banner).findByRole("link", { name: "Sign in" })).toBeVisible();
     expect(within(nav).queryByRole("link", { name: "Account" })).toBeNull();
-    expect(paths).toContain("POST /auth/logout");
+    expect(paths()).toContain("POST /auth/logout");
   });
 });

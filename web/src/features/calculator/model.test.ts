@@ -8,8 +8,9 @@ import {
 } from "./model";
 
 describe("calculator model", () => {
-  it("defaults to a 30-year monthly level-payment loan", () => {
+  it("defaults to a 360-month monthly level-payment loan, the term in months", () => {
     const form = defaultForm("2026-01-15");
+    expect(form.termUnit).toBe("months");
     expect(toRequest(form)).toEqual({
       principal: "250000",
       annualRate: "6.5",
@@ -47,6 +48,16 @@ describe("calculator model", () => {
     expect(back).toEqual({ ...form, fees: [form.fees[0], { ...form.fees[1], name: "Doc fee" }] });
   });
 
+  it("always writes the unit, and reads a link without one as years (how links once were)", () => {
+    expect(toSearchParams(defaultForm("2026-01-15")).get("unit")).toBe("months");
+    expect(fromSearchParams(new URLSearchParams("term=30"), "2026-01-15")).toMatchObject({
+      term: "30",
+      termUnit: "years",
+    });
+    expect(fromSearchParams(new URLSearchParams(""), "2026-01-15").termUnit).toBe("months");
+    expect(fromSearchParams(new URLSearchParams("term=60&unit=months")).termUnit).toBe("months");
+  });
+
   it("ignores unknown values in a hand-edited URL", () => {
     const form = fromSearchParams(
       new URLSearchParams("freq=fortnightly&type=magic&days=1/1"),
@@ -57,11 +68,20 @@ describe("calculator model", () => {
     expect(form.dayCount).toBe("");
   });
 
-  it("converts a term in years with the payment frequency", () => {
+  it("converts a term in months or years with the payment frequency", () => {
     const form = defaultForm("2026-01-15");
-    expect(termPeriods({ ...form, term: "5", frequency: "biweekly" })).toBe(130);
-    expect(termPeriods({ ...form, term: "2.5", frequency: "quarterly" })).toBe(10);
-    expect(termPeriods({ ...form, term: "1.3", frequency: "annual" })).toBeNull();
+    expect(termPeriods({ ...form, term: "60" })).toBe(60);
+    expect(termPeriods({ ...form, term: "60", frequency: "weekly" })).toBe(260);
+    expect(termPeriods({ ...form, term: "7", frequency: "quarterly" })).toBeNull();
+    expect(termPeriods({ ...form, term: "6.5" })).toBeNull();
+    expect(validate({ ...form, term: "6.5" }).termPeriods).toMatch(/whole months/);
+    expect(termPeriods({ ...form, term: "5", termUnit: "years", frequency: "biweekly" })).toBe(130);
+    expect(termPeriods({ ...form, term: "2.5", termUnit: "years", frequency: "quarterly" })).toBe(
+      10,
+    );
+    expect(
+      termPeriods({ ...form, term: "1.3", termUnit: "years", frequency: "annual" }),
+    ).toBeNull();
     expect(termPeriods({ ...form, term: "360", termUnit: "payments" })).toBe(360);
   });
 
@@ -84,7 +104,7 @@ describe("calculator model", () => {
     };
     expect(validate(form)).toEqual({
       principal: "Enter an amount, like 250000.",
-      termPeriods: expect.stringContaining("term in years"),
+      termPeriods: expect.stringContaining("term in whole months"),
       "fees.0.name": "Name this fee.",
       "fees.0.amount": "Enter an amount.",
     });

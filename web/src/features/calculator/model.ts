@@ -15,7 +15,14 @@ import type {
   RoundingMode,
 } from "./api/types";
 
-export type TermUnit = "years" | "payments";
+/** Months is the default: consumer loans are quoted in months ("60" means five years). */
+export type TermUnit = "months" | "years" | "payments";
+
+export const TERM_UNITS: { value: TermUnit; label: string }[] = [
+  { value: "months", label: "months" },
+  { value: "years", label: "years" },
+  { value: "payments", label: "payments" },
+];
 
 export type CalculatorForm = {
   principal: string;
@@ -80,8 +87,8 @@ export function defaultForm(today = todayIso()): CalculatorForm {
   return {
     principal: "250000",
     annualRate: "6.5",
-    term: "30",
-    termUnit: "years",
+    term: "360",
+    termUnit: "months",
     frequency: "monthly",
     amortization: "level-payment",
     startDate: today,
@@ -111,12 +118,36 @@ export function periodsPerYear(frequency: Frequency): number {
 export function termPeriods(form: CalculatorForm): number | null {
   const term = cleanNumber(form.term);
   if (form.termUnit === "payments") return INTEGER.test(term) ? Number(term) : null;
-  if (!/^\d{1,3}(\.\d{1,2})?$/.test(term)) return null;
-  const periods = Number(term) * periodsPerYear(form.frequency);
+  if (form.termUnit === "months" && !INTEGER.test(term)) return null;
+  if (form.termUnit === "years" && !/^\d{1,3}(\.\d{1,2})?$/.test(term)) return null;
+  const years = form.termUnit === "months" ? Number(term) / 12 : Number(term);
+  const periods = years * periodsPerYear(form.frequency);
   return Number.isInteger(Math.round(periods * 1e6) / 1e6) ? Math.round(periods) : null;
 }
 
 export type FieldErrors = Record<string, string>;
+
+/** The form's labels for the API's field names, so its messages read "Interest rate must be …". */
+export const FIELD_LABELS: Record<string, string> = {
+  principal: "The loan amount",
+  annualRate: "The interest rate",
+  termPeriods: "The number of payments",
+  frequency: "The payment frequency",
+  amortization: "The repayment type",
+  balloonAmount: "The balloon amount",
+  startDate: "The start date",
+  firstPaymentDate: "The first payment date",
+  interestMethod: "The interest method",
+  dayCount: "The day count",
+  oddDaysInterest: "The odd-days interest",
+  roundingMode: "The rounding",
+};
+
+const TERM_MESSAGES: Record<TermUnit, string> = {
+  months: "Enter the term in whole months, like 60 (it must come to a whole number of payments).",
+  years: "Enter the term in years, like 30 (it must come to a whole number of payments).",
+  payments: "Enter the number of payments as a whole number, like 360.",
+};
 
 /**
  * Shape checks only (is it a number, a date): the API owns the rules (limits, ranges, date order)
@@ -129,10 +160,7 @@ export function validate(form: CalculatorForm): FieldErrors {
   if (!DECIMAL.test(cleanNumber(form.annualRate)))
     errors.annualRate = "Enter a rate, like 6.5 (a point before the decimals).";
   if (termPeriods(form) === null) {
-    errors.termPeriods =
-      form.termUnit === "years"
-        ? "Enter the term in years, like 30 (it must come to a whole number of payments)."
-        : "Enter the number of payments, like 360.";
+    errors.termPeriods = TERM_MESSAGES[form.termUnit];
   }
   if (!ISO_DATE.test(form.startDate)) errors.startDate = "Enter the start date.";
   if (form.firstPaymentDate && !ISO_DATE.test(form.firstPaymentDate)) {
@@ -183,7 +211,7 @@ export function toSearchParams(form: CalculatorForm): URLSearchParams {
   p.set("amount", form.principal);
   p.set("rate", form.annualRate);
   p.set("term", form.term);
-  if (form.termUnit !== "years") p.set("unit", form.termUnit);
+  p.set("unit", form.termUnit);
   p.set("freq", form.frequency);
   p.set("type", form.amortization);
   p.set("start", form.startDate);
@@ -200,6 +228,13 @@ export function toSearchParams(form: CalculatorForm): URLSearchParams {
   return p;
 }
 
+/** A link shared before the unit was always written has `term` without `unit`: that meant years. */
+function termUnitFrom(p: URLSearchParams): TermUnit {
+  const unit = oneOf(TERM_UNITS, p.get("unit"));
+  if (unit) return unit;
+  return p.has("term") ? "years" : defaultForm().termUnit;
+}
+
 export function fromSearchParams(p: URLSearchParams, today = todayIso()): CalculatorForm {
   const d = defaultForm(today);
   const fees = p.getAll("fee").flatMap((raw): FeeInput[] => {
@@ -210,7 +245,7 @@ export function fromSearchParams(p: URLSearchParams, today = todayIso()): Calcul
     principal: p.get("amount") ?? d.principal,
     annualRate: p.get("rate") ?? d.annualRate,
     term: p.get("term") ?? d.term,
-    termUnit: p.get("unit") === "payments" ? "payments" : "years",
+    termUnit: termUnitFrom(p),
     frequency: oneOf(FREQUENCIES, p.get("freq")) ?? d.frequency,
     amortization: oneOf(AMORTIZATIONS, p.get("type")) ?? d.amortization,
     startDate: p.get("start") ?? d.startDate,

@@ -28,8 +28,11 @@ describe("products model", () => {
       { field: "definition.amount.min", message: "a second message for the same field" },
       { field: "note", message: "too long" },
     ]);
-    expect(errors).toEqual({ "amount.min": "Is above the maximum (25000).", note: "Too long." });
-    expect(unplacedErrors(errors, ["amount.min"])).toEqual([["note", "Too long."]]);
+    expect(errors).toEqual({
+      "amount.min": "Minimum amount is above the maximum (25000).",
+      note: "Note too long.",
+    });
+    expect(unplacedErrors(errors, ["amount.min"])).toEqual([["note", "Note too long."]]);
   });
 
   it("keeps one rate per band for every grade when grades or bands change", () => {

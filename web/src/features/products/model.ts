@@ -1,4 +1,4 @@
-import { sentence, type FieldProblem } from "../../lib/api/problem";
+import { fieldSentence, type FieldProblem } from "../../lib/api/problem";
 import type { ProductDefinition, ProductFrequency, PublicProduct } from "./api/types";
 
 export const FREQUENCIES: ProductFrequency[] = [
@@ -45,7 +45,7 @@ export function definitionErrors(problems: readonly FieldProblem[]): Record<stri
   const out: Record<string, string> = {};
   for (const { field, message } of problems) {
     const path = field.startsWith("definition.") ? field.slice("definition.".length) : field;
-    out[path] ??= sentence(message);
+    out[path] ??= fieldSentence(path, message);
   }
   return out;
 }

@@ -3,9 +3,40 @@ import {
   ApiUnreachableError,
   apiError,
   describeError,
+  fieldSentence,
+  humanizeField,
   isUnreachable,
   toProblem,
 } from "./problem";
+
+describe("field messages", () => {
+  it("puts the field's name before a fragment, so it reads as a sentence", () => {
+    expect(fieldSentence("currentPassword", "is not correct")).toBe(
+      "Current password is not correct.",
+    );
+    expect(fieldSentence("principal", "must be between 1000 and 50000", "Loan amount")).toBe(
+      "Loan amount must be between 1000 and 50000.",
+    );
+    expect(fieldSentence("reason", "is required for this transaction.")).toBe(
+      "Reason is required for this transaction.",
+    );
+  });
+
+  it("keeps a message that is already a sentence", () => {
+    expect(fieldSentence("email", "Enter an email address, such as ops@bank.example.")).toBe(
+      "Enter an email address, such as ops@bank.example.",
+    );
+    expect(fieldSentence("", "must be a JSON object")).toBe("Must be a JSON object.");
+  });
+
+  it("spells out field paths", () => {
+    expect(humanizeField("displayName")).toBe("Display name");
+    expect(humanizeField("fees.2.amount")).toBe("Fee 3 amount");
+    expect(humanizeField("pricing.grid")).toBe("Pricing grid");
+    expect(humanizeField("term.max")).toBe("Maximum term");
+    expect(humanizeField("")).toBe("");
+  });
+});
 
 describe("problem+json", () => {
   const validation = new ApiError(422, {
@@ -20,11 +51,14 @@ describe("problem+json", () => {
     ],
   });
 
-  it("indexes field messages by their dotted path", () => {
+  it("indexes field messages by their dotted path, as sentences naming the field", () => {
     expect(validation.fieldErrors).toEqual({
-      annualRate: "Must be at most 100.",
-      "fees.0.amount": "Must be positive.",
+      annualRate: "Annual rate must be at most 100.",
+      "fees.0.amount": "Fee 1 amount must be positive.",
     });
+    expect(validation.fieldErrorsWith({ annualRate: "Interest rate" }).annualRate).toBe(
+      "Interest rate must be at most 100.",
+    );
   });
 
   it("keeps non-problem bodies readable and never loses the status", () => {

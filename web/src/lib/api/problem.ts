@@ -25,12 +25,56 @@ export class ApiError extends Error {
     this.fromApi = fromApi;
   }
 
-  /** Field-level messages keyed by dotted path (`principal`, `fees.0.amount`), as sentences. */
+  /** Field-level messages keyed by dotted path (`principal`, `fees.0.amount`), as sentences that
+   * name the field ("Display name must be at most 100 characters."). */
   get fieldErrors(): Record<string, string> {
+    return this.fieldErrorsWith({});
+  }
+
+  /** The same, naming fields by the labels the form shows (`{ annualRate: "Interest rate" }`). */
+  fieldErrorsWith(labels: Readonly<Record<string, string>>): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const e of this.problem.errors ?? []) out[e.field] ??= sentence(e.message);
+    for (const e of this.problem.errors ?? []) {
+      out[e.field] ??= fieldSentence(e.field, e.message, labels[e.field]);
+    }
     return out;
   }
+}
+
+/**
+ * A field message as a full sentence. The API words its messages to follow the field's name
+ * ("must be at most 100", "is not correct"); alone, capitalised, they read as fragments ("Is not
+ * correct."), so the field's label (or its name, spelled out) goes first: "Current password is
+ * not correct." A message that is already a sentence ("Enter an email address, …") stays as is.
+ */
+export function fieldSentence(field: string, message: string, label?: string): string {
+  const trimmed = message.trim();
+  const name = label ?? humanizeField(field);
+  if (!trimmed || !name || !/^[a-z]/.test(trimmed)) return sentence(trimmed);
+  return sentence(`${name} ${trimmed}`);
+}
+
+const BOUNDS: Record<string, string> = { min: "minimum", max: "maximum" };
+
+/** `currentPassword` → "Current password"; `fees.0.amount` → "Fee 1 amount"; `amount.min` →
+ * "Minimum amount" (for messages). */
+export function humanizeField(path: string): string {
+  const words: string[] = [];
+  const parts = path.split(".").filter(Boolean);
+  const bound = BOUNDS[parts.at(-1) ?? ""];
+  if (bound && parts.length > 1) parts.pop();
+  if (bound && parts.length) words.push(bound);
+  for (const part of parts) {
+    if (/^\d+$/.test(part)) {
+      // An index names one item of the list before it: "fees" 0 → "fee 1".
+      const list = words.pop() ?? "item";
+      words.push(`${list.replace(/s$/, "")} ${Number(part) + 1}`);
+    } else {
+      words.push(part.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase());
+    }
+  }
+  const text = words.join(" ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** "must be greater than zero" → "Must be greater than zero." (the API sends fragments). */

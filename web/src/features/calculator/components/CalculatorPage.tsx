@@ -3,8 +3,10 @@ import { useSearchParams } from "react-router";
 import { ApiError } from "../../../lib/api/problem";
 import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
 import { usePageTitle } from "../../../lib/ui/usePageTitle";
+import type { Quote } from "../api/types";
 import { useQuote } from "../hooks/useQuote";
 import {
+  FIELD_LABELS,
   FREQUENCIES,
   fromSearchParams,
   toRequest,
@@ -14,6 +16,7 @@ import {
 } from "../model";
 import { CsvDownloadButton } from "./CsvDownloadButton";
 import { QuoteForm } from "./QuoteForm";
+import { QuotePeek } from "./QuotePeek";
 import { QuoteSummary } from "./QuoteSummary";
 import { ScheduleTable } from "./ScheduleTable";
 import "./calculator.css";
@@ -38,13 +41,18 @@ export default function CalculatorPage() {
   const clientErrors = useMemo(() => validate(form), [form]);
   const request = useMemo(() => toRequest(form), [form]);
   const quote = useQuote(request);
-  const currency = quote.data?.currency ?? "USD";
+  // The last quote the API gave stays on screen (dimmed, marked out of date) when the next one
+  // fails: an answer of 422 or 500 has no data, and a blank column reads as "nothing to show".
+  const [lastQuote, setLastQuote] = useState<Quote | undefined>(undefined);
+  if (quote.data && quote.data !== lastQuote) setLastQuote(quote.data);
+  const shown = quote.data ?? lastQuote;
+  const currency = shown?.currency ?? "USD";
   // Charts redraw in a deferred, interruptible render: the figures and keystrokes come first.
-  const chartSchedule = useDeferredValue(quote.data?.schedule);
+  const chartSchedule = useDeferredValue(shown?.schedule);
 
   const serverProblem = !quote.pending && quote.error ? quote.error : null;
   const serverFieldErrors =
-    serverProblem instanceof ApiError && request ? serverProblem.fieldErrors : {};
+    serverProblem instanceof ApiError && request ? serverProblem.fieldErrorsWith(FIELD_LABELS) : {};
   const knownFields = new Set(Object.keys(form).concat("termPeriods"));
   const unplaced = Object.keys(serverFieldErrors).filter(
     (f) => !knownFields.has(f.split(".")[0] ?? f),
@@ -67,7 +75,10 @@ export default function CalculatorPage() {
   }, [quote.data]);
 
   const frequencyLabel = FREQUENCIES.find((f) => f.value === form.frequency)?.label ?? "Monthly";
-  const stale = quote.isPlaceholderData || Object.keys(clientErrors).length > 0 || !!serverProblem;
+  // Out of date: the figures are for terms the form no longer says (a field error, or the API
+  // refused or failed). Merely loading the next quote only dims them.
+  const outOfDate = Object.keys(clientErrors).length > 0 || !!serverProblem;
+  const stale = quote.isPlaceholderData || outOfDate;
 
   return (
     <div className="calculator">
@@ -84,6 +95,14 @@ export default function CalculatorPage() {
           errors={errors}
           onChange={(patch) => setForm((f) => ({ ...f, ...patch }))}
         />
+        {shown && (
+          <QuotePeek
+            quote={shown}
+            currency={currency}
+            frequencyLabel={frequencyLabel}
+            outOfDate={outOfDate}
+          />
+        )}
         <div className="calculator__results" aria-busy={quote.pending}>
           <p className="visually-hidden" role="status" aria-live="polite">
             {quote.pending ? "Updating the quote…" : quote.data ? "Quote updated." : ""}
@@ -96,19 +115,28 @@ export default function CalculatorPage() {
               <p className="alert__title">Please check the highlighted fields.</p>
             </div>
           )}
-          {quote.data ? (
-            <div className={stale ? "results results--stale" : "results"}>
+          {shown && outOfDate && (
+            <p className="results__out-of-date" data-testid="out-of-date">
+              <strong>Out of date.</strong> The figures below are for the last loan terms we could
+              price, not for what the form says now.
+            </p>
+          )}
+          {shown ? (
+            <div
+              className={stale ? "results results--stale" : "results"}
+              data-stale={outOfDate ? "out-of-date" : undefined}
+            >
               <QuoteSummary
-                quote={quote.data}
+                quote={shown}
                 currency={currency}
-                periods={quote.data.schedule.length}
+                periods={shown.schedule.length}
                 frequencyLabel={frequencyLabel}
               />
               <Suspense fallback={<div className="card chart-placeholder" aria-hidden="true" />}>
-                <QuoteCharts schedule={chartSchedule ?? quote.data.schedule} currency={currency} />
+                <QuoteCharts schedule={chartSchedule ?? shown.schedule} currency={currency} />
               </Suspense>
               <ScheduleTable
-                schedule={quote.data.schedule}
+                schedule={shown.schedule}
                 currency={currency}
                 actions={<CsvDownloadButton request={request} />}
               />

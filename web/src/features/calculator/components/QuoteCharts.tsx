@@ -12,6 +12,7 @@ import {
 } from "recharts";
 import { formatDate, formatMoney } from "../../../lib/format";
 import type { ScheduleRow } from "../api/types";
+import { yearTicks } from "../chartTicks";
 
 type Props = { schedule: ScheduleRow[]; currency: string };
 
@@ -55,9 +56,18 @@ export default function QuoteCharts({ schedule, currency }: Props) {
   };
   const first = schedule[0];
   const last = schedule.at(-1);
+  const years = yearTicks(schedule);
   const axes = [
     <CartesianGrid key="grid" stroke="var(--border)" vertical={false} />,
-    <XAxis key="x" dataKey="n" tick={AXIS_TICK} tickLine={false} minTickGap={24} />,
+    <XAxis
+      key="x"
+      dataKey="n"
+      ticks={years.ticks}
+      interval={0}
+      tickFormatter={years.label}
+      tick={AXIS_TICK}
+      tickLine={false}
+    />,
     <YAxis
       key="y"
       tick={AXIS_TICK}

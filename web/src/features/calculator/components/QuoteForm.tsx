@@ -6,6 +6,8 @@ import {
   INTEREST_METHODS,
   ODD_DAYS,
   ROUNDING_MODES,
+  TERM_UNITS,
+  periodsPerYear,
   termPeriods,
   type CalculatorForm,
   type FieldErrors,
@@ -19,15 +21,7 @@ type Props = {
 };
 
 export function QuoteForm({ form, errors, onChange }: Props) {
-  const periods = termPeriods(form);
-  const termHint =
-    form.termUnit === "years"
-      ? periods !== null
-        ? `${periods} payments`
-        : undefined
-      : periods !== null
-        ? `≈ ${(periods / (FREQUENCIES.find((f) => f.value === form.frequency)?.perYear ?? 12)).toFixed(1)} years`
-        : undefined;
+  const termHint = describeTerm(form);
 
   return (
     <form
@@ -103,8 +97,11 @@ export function QuoteForm({ form, errors, onChange }: Props) {
                   onChange({ termUnit: e.target.value as CalculatorForm["termUnit"] })
                 }
               >
-                <option value="years">years</option>
-                <option value="payments">payments</option>
+                {TERM_UNITS.map((u) => (
+                  <option key={u.value} value={u.value}>
+                    {u.label}
+                  </option>
+                ))}
               </select>
             </div>
           )}
@@ -202,7 +199,7 @@ export function QuoteForm({ form, errors, onChange }: Props) {
             label="Odd-days interest"
             error={errors.oddDaysInterest}
             options={ODD_DAYS}
-            standard="Standard (added to the first payment)"
+            standard="Standard (in the first payment)"
             form={form}
             onChange={onChange}
           />
@@ -219,6 +216,17 @@ export function QuoteForm({ form, errors, onChange }: Props) {
       </details>
     </form>
   );
+}
+
+/** What the term comes to, in the units the user did not type (payments, and years). */
+function describeTerm(form: CalculatorForm): string | undefined {
+  const periods = termPeriods(form);
+  if (periods === null) return undefined;
+  const years = periods / periodsPerYear(form.frequency);
+  const inYears = `${Number.isInteger(years) ? years : `≈ ${years.toFixed(1)}`} years`;
+  if (form.termUnit === "years") return `${periods} payments`;
+  if (form.termUnit === "payments") return inYears;
+  return form.frequency === "monthly" ? inYears : `${periods} payments · ${inYears}`;
 }
 
 type ChoiceKey =

@@ -3,10 +3,9 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { createQueryClient } from "../../../app/queryClient";
-import { json } from "../../../test/fixtures";
 import type { CheckReport, PolicyTestCase, PolicyVersionRead } from "../api/types";
 import { PolicyEditor } from "./PolicyPage";
-import { stubApi } from "../../../test/stubApi";
+import { api, problem, PROBLEM_HEADERS, stubApi } from "../../../test/stubApi";
 
 vi.mock("./DecisionModelEditor", () => ({ default: () => <div data-testid="jdm-editor" /> }));
 
@@ -78,15 +77,18 @@ function renderEditor() {
 }
 
 const BASE = "/api/admin/products/PERSONAL/policy/versions/2";
+const VERSION = "/api/admin/products/{code}/policy/versions/{version}";
 
 describe("PolicyEditor", () => {
   it("saves an edited test case, runs the checks with one button and shows the failure at the case", async () => {
     const user = userEvent.setup();
-    const calls = stubApi((call) => {
-      if (call.method === "PUT")
-        return json({ ...draft(), testCases: (call.body as { testCases: unknown }).testCases });
-      return json(failing());
-    });
+    const calls = stubApi(
+      api.put(VERSION, async ({ request, response }) => {
+        const { testCases } = await request.json();
+        return response(200).json({ ...draft(), testCases: testCases ?? [] });
+      }),
+      api.post(`${VERSION}/check`, ({ response }) => response(200).json(failing())),
+    );
     renderEditor();
     expect(await screen.findByTestId("jdm-editor")).toBeInTheDocument();
     const card = screen.getByTestId("case-0");
@@ -104,7 +106,9 @@ describe("PolicyEditor", () => {
 
   it("does not send facts that are not JSON", async () => {
     const user = userEvent.setup();
-    const calls = stubApi(() => json(failing()));
+    const calls = stubApi(
+      api.post(`${VERSION}/check`, ({ response }) => response(200).json(failing())),
+    );
     renderEditor();
     const facts = within(screen.getByTestId("case-0")).getByLabelText(/Facts/);
     await user.type(facts, "{{");
@@ -116,23 +120,25 @@ describe("PolicyEditor", () => {
 
   it("activates only after confirmation and lists the refusal reasons", async () => {
     const user = userEvent.setup();
-    stubApi(() =>
-      json(
-        {
-          type: "urn:loan-engine:problem:validation",
-          title: "Invalid input",
-          status: 422,
-          detail: "The policy cannot be activated: 2 check(s) failed",
-          errors: [
-            {
-              field: "testCases.0",
-              message: "Prime borrower: decision: expected decline, got approve",
-            },
-            { field: "model", message: "not monotone: a higher score never worsens the decision" },
-          ],
-        },
-        422,
-        "application/problem+json",
+    stubApi(
+      api.post(`${VERSION}/activate`, ({ response }) =>
+        response(422).json(
+          problem(422, "Invalid input", {
+            type: "urn:loan-engine:problem:validation",
+            detail: "The policy cannot be activated: 2 check(s) failed",
+            errors: [
+              {
+                field: "testCases.0",
+                message: "Prime borrower: decision: expected decline, got approve",
+              },
+              {
+                field: "model",
+                message: "not monotone: a higher score never worsens the decision",
+              },
+            ],
+          }),
+          PROBLEM_HEADERS,
+        ),
       ),
     );
     const onChoose = renderEditor();

@@ -2,7 +2,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { createQueryClient } from "../../../app/queryClient";
-import { json } from "../../../test/fixtures";
+import { api, stubApi } from "../../../test/stubApi";
 import { sampleProduct } from "../fixtures";
 import ProductsPage from "./ProductsPage";
 
@@ -19,10 +19,7 @@ function renderPage() {
 
 describe("ProductsPage", () => {
   it("lists each product with its ranges, its representative example and a calculator link", async () => {
-    vi.stubGlobal(
-      "fetch",
-      vi.fn(async () => json([sampleProduct()])),
-    );
+    stubApi(api.get("/api/products", ({ response }) => response(200).json([sampleProduct()])));
     renderPage();
     const card = await screen.findByRole("region", { name: "Personal loan" });
     expect(card).toHaveTextContent("$2,000.00 to $50,000.00");
@@ -38,10 +35,7 @@ describe("ProductsPage", () => {
   });
 
   it("says so when nothing is on offer", async () => {
-    vi.stubGlobal(
-      "fetch",
-      vi.fn(async () => json([])),
-    );
+    stubApi(api.get("/api/products", ({ response }) => response(200).json([])));
     renderPage();
     expect(await screen.findByText("No products are on offer right now.")).toBeInTheDocument();
   });

@@ -3,12 +3,16 @@ import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { createQueryClient } from "../../../app/queryClient";
-import { json, sampleQuote } from "../../../test/fixtures";
+import { sampleQuote } from "../../../test/fixtures";
 import { sampleDraft } from "../fixtures";
 import { VersionEditor } from "./VersionEditorPage";
-import { stubApi } from "../../../test/stubApi";
+import { api, problem, PROBLEM_HEADERS, stubApi } from "../../../test/stubApi";
 
-const PROBLEM = "application/problem+json";
+const VERSION = "/api/admin/products/{code}/versions/{version}";
+const preview = (payment?: string) =>
+  api.post("/api/admin/products/quote-preview", ({ response }) =>
+    response(200).json(sampleQuote(payment)),
+  );
 
 function renderEditor(row = sampleDraft()) {
   render(
@@ -22,11 +26,11 @@ function renderEditor(row = sampleDraft()) {
 
 describe("VersionEditor", () => {
   it("prices the definition being edited in the live preview", async () => {
-    const calls = stubApi(() => json(sampleQuote("612.34")));
+    const calls = stubApi(preview("612.34"));
     renderEditor();
     expect(await screen.findByTestId("preview-payment")).toHaveTextContent("$612.34");
-    const preview = calls.find((c) => c.path === "/api/admin/products/quote-preview");
-    expect(preview?.body).toMatchObject({
+    const sent = calls.find((c) => c.path === "/api/admin/products/quote-preview");
+    expect(sent?.body).toMatchObject({
       currency: "USD",
       grade: "A",
       principal: "10000",
@@ -36,32 +40,29 @@ describe("VersionEditor", () => {
 
   it("shows a draft's publish blockers and the server's 422 messages at their fields", async () => {
     const user = userEvent.setup();
-    stubApi((call) => {
-      if (call.path.endsWith("/publish")) {
-        return json(
-          {
+    stubApi(
+      preview(),
+      api.post(`${VERSION}/publish`, ({ response }) =>
+        response(422).json(
+          problem(422, "Invalid input", {
             type: "urn:loan-engine:problem:validation",
-            title: "Invalid input",
-            status: 422,
             errors: [
               {
                 field: "definition.pricing.grid.0.rates.0",
                 message: "40 % is outside the floor and ceiling",
               },
             ],
-          },
-          422,
-          PROBLEM,
-        );
-      }
-      return json(sampleQuote());
-    });
+          }),
+          PROBLEM_HEADERS,
+        ),
+      ),
+    );
     renderEditor(
       sampleDraft([{ field: "definition.amount.min", message: "is above the maximum (25000)" }]),
     );
     const smallest = screen.getByLabelText("Smallest amount");
     expect(smallest).toHaveAttribute("aria-invalid", "true");
-    expect(screen.getByText("Is above the maximum (25000).")).toBeInTheDocument();
+    expect(screen.getByText("Minimum amount is above the maximum (25000).")).toBeInTheDocument();
 
     await user.click(screen.getByRole("button", { name: "Publish…" }));
     expect(screen.getByRole("alertdialog")).toHaveTextContent("version 1 will be retired");
@@ -76,17 +77,20 @@ describe("VersionEditor", () => {
 
   it("publishes only after confirmation, saving unsaved edits first", async () => {
     const user = userEvent.setup();
-    const calls = stubApi((call) => {
-      if (call.method === "PUT")
-        return json({
+    const calls = stubApi(
+      preview(),
+      api.put(VERSION, async ({ request, response }) => {
+        const { definition } = await request.json();
+        return response(200).json({ ...sampleDraft(), definition });
+      }),
+      api.post(`${VERSION}/publish`, ({ response }) =>
+        response(200).json({
           ...sampleDraft(),
-          definition: (call.body as { definition: unknown }).definition,
-        });
-      if (call.path.endsWith("/publish")) {
-        return json({ ...sampleDraft(), status: "published", publishedAt: "2026-03-02T10:00:00Z" });
-      }
-      return json(sampleQuote());
-    });
+          status: "published",
+          publishedAt: "2026-03-02T10:00:00Z",
+        }),
+      ),
+    );
     renderEditor();
     await user.clear(screen.getByLabelText("Largest amount"));
     await user.type(screen.getByLabelText("Largest amount"), "30000");
