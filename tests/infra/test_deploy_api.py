@@ -245,3 +245,49 @@ def test_rollback_never_targets_the_placeholder_revision_bootstrap_created(
     assert result.code == 1
     assert f"no revision of {SERVICE} older than {SERVICE}:2 ran a real image" in result.err
     assert service(aws)["taskDefinition"].endswith(f"{SERVICE}:2")
+
+
+MAIL = (
+    "--set",
+    "mail.smtp_host=email-smtp.eu-west-1.amazonaws.com",
+    "--set",
+    "mail.mail_from=Lender <no-reply@lender.example>",
+    "--set",
+    "mail.lender_name=Example Lending",
+    "--set",
+    "mail.public_base_url=https://app.lender.example",
+)
+
+
+def test_ses_smtp_settings_and_credentials_reach_the_api_and_the_worker(
+    cli: CLI, push_image: Callable[[str], None], edge: Edge, aws: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With mail.smtp_host set, bootstrap stores the SES SMTP credentials from the environment in Secrets
+    Manager, lets the execution role read them, and deploy-api injects them by ARN into both tasks."""
+    missing = cli("bootstrap", *MAIL)
+    assert missing.code != 0
+    assert "LOAN_INFRA_SMTP_PASSWORD" in missing.err
+    monkeypatch.setenv("LOAN_INFRA_SMTP_USERNAME", "AKIAEXAMPLESMTPUSER")
+    monkeypatch.setenv("LOAN_INFRA_SMTP_PASSWORD", "smtp-password-from-ses")
+    assert (result := cli("bootstrap", *MAIL)).code == 0, result.err
+    stored = json.loads(aws.secretsmanager.get_secret_value(SecretId="loan-engine/test/smtp")["SecretString"])
+    assert stored == {"username": "AKIAEXAMPLESMTPUSER", "password": "smtp-password-from-ses"}
+    assert "smtp-password-from-ses" not in result.out + result.err
+    stack = aws.cloudformation.describe_stacks(StackName=f"{PREFIX}-api")["Stacks"][0]
+    params = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
+    assert params["SmtpSecretArn"].startswith("arn:aws:secretsmanager:")
+
+    push_image("bbb222")
+    deployed = cli("deploy-api", "--image-tag", "bbb222", "--api-url", edge.url, *MAIL)
+    assert deployed.code == 0, deployed.err
+    for family in (f"{PREFIX}-api", f"{PREFIX}-worker"):
+        [container] = aws.ecs.describe_task_definition(taskDefinition=family)["taskDefinition"]["containerDefinitions"]
+        env = {e["name"]: e["value"] for e in container["environment"]}
+        assert env["SMTP_HOST"] == "email-smtp.eu-west-1.amazonaws.com"
+        assert (env["SMTP_PORT"], env["SMTP_TLS"]) == ("587", "starttls")
+        assert env["MAIL_FROM"] == "Lender <no-reply@lender.example>"
+        assert env["PUBLIC_BASE_URL"] == "https://app.lender.example"
+        secrets = {s["name"]: s["valueFrom"] for s in container["secrets"]}
+        assert secrets["SMTP_USERNAME"] == f"{params['SmtpSecretArn']}:username::"
+        assert secrets["SMTP_PASSWORD"] == f"{params['SmtpSecretArn']}:password::"
+        assert "SMTP_PASSWORD" not in env

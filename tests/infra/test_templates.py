@@ -182,6 +182,21 @@ def test_only_the_execution_role_reads_secret_values() -> None:
     assert readers == ["ExecutionRole/pull-log-read-secrets"]
 
 
+def test_the_execution_role_reads_exactly_the_app_secrets_and_the_smtp_one_when_given() -> None:
+    [inject] = [
+        s
+        for where, _, doc in policy_documents(load_template("api.yaml"))
+        for s in as_list(doc.get("Statement", []))
+        if s.get("Sid") == "InjectAppSecrets"
+    ]
+    assert inject["Resource"] == [
+        {"Ref": "DatabaseUrlSecretArn"},
+        {"Ref": "JwtSecretArn"},
+        {"Ref": "DataKekSecretArn"},
+        {"Fn::If": ["HasSmtpSecret", {"Ref": "SmtpSecretArn"}, {"Ref": "AWS::NoValue"}]},
+    ]
+
+
 def test_services_keep_the_live_revision_and_count_bootstrap_passes_in() -> None:
     api = load_template("api.yaml")
     for service, key in (("ApiService", "Api"), ("WorkerService", "Worker")):

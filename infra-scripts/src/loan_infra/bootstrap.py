@@ -134,6 +134,7 @@ def _api_parameters(aws: Aws, config: Config, net: NetworkFacts, app_secrets: se
         "DatabaseUrlSecretArn": db_arn,
         "JwtSecretArn": jwt_arn,
         "DataKekSecretArn": kek_arn,
+        "SmtpSecretArn": by_env.get("SMTP_USERNAME", ""),
         "Cpu": str(config.ecs.cpu),
         "Memory": str(config.ecs.memory),
         "HealthCheckPath": config.alb.health_check_path,

@@ -93,6 +93,34 @@ class SecretsConfig:
     database_url: str = ""
     jwt: str = ""
     data_kek: str = ""
+    smtp: str = ""  # JSON {"username", "password"}: SES SMTP credentials (used when mail.smtp_host is set)
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    """How the API and the worker send mail: SES's SMTP interface. No `smtp_host`: no mail server, and
+    the outbox keeps every message until one is configured."""
+
+    smtp_host: str = ""  # e.g. email-smtp.eu-west-1.amazonaws.com
+    smtp_port: int = 587
+    smtp_tls: str = "starttls"  # starttls (587) or tls (465)
+    mail_from: str = ""  # e.g. "Lender <no-reply@example.com>", an identity verified in SES
+    lender_name: str = ""
+    lender_address: str = ""
+    public_base_url: str = ""  # where links in mail point; default: web.web_url
+
+    def environment(self, web_url: str) -> list[dict[str, str]]:
+        """The container environment these settings become (only the ones that are set)."""
+        values = {
+            "SMTP_HOST": self.smtp_host,
+            "SMTP_PORT": str(self.smtp_port) if self.smtp_host else "",
+            "SMTP_TLS": self.smtp_tls if self.smtp_host else "",
+            "MAIL_FROM": self.mail_from,
+            "LENDER_NAME": self.lender_name,
+            "LENDER_ADDRESS": self.lender_address,
+            "PUBLIC_BASE_URL": self.public_base_url or web_url,
+        }
+        return [{"name": k, "value": v} for k, v in values.items() if v]
 
 
 @dataclass(frozen=True)
@@ -124,6 +152,7 @@ class Config:
     stacks: StacksConfig = field(default_factory=StacksConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     secrets: SecretsConfig = field(default_factory=SecretsConfig)
+    mail: MailConfig = field(default_factory=MailConfig)
     github: GithubConfig = field(default_factory=GithubConfig)
     timing: TimingConfig = field(default_factory=TimingConfig)
     # Stack outputs, filled in by the CLI before a release command runs (never from the file).
@@ -165,6 +194,10 @@ class Names:
         self.database_url_secret = config.secrets.database_url or f"{config.app}/{config.environment}/database-url"
         self.jwt_secret = config.secrets.jwt or f"{config.app}/{config.environment}/jwt"
         self.data_kek_secret = config.secrets.data_kek or f"{config.app}/{config.environment}/data-kek"
+        # SES SMTP credentials, only when a mail server is configured (created by hand or from the env)
+        self.smtp_secret = (
+            (config.secrets.smtp or f"{config.app}/{config.environment}/smtp") if config.mail.smtp_host else ""
+        )
 
 
 def load_config(path: str | None, overrides: Sequence[str] = (), **flags: str | None) -> Config:

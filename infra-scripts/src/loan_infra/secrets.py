@@ -13,6 +13,11 @@ birth, TOTP secrets); without it a production API answers 503 on those routes. I
 never rotated by this tool: a new key must first re-wrap every stored data key (docs/SECURITY.md).
 A Secrets Manager JWT secret is JSON with JWT_SECRET and JWT_PREVIOUS_SECRET, so a rotation can
 keep accepting tokens signed with the previous key until they expire.
+
+With `mail.smtp_host` set, one more: the SES SMTP credentials, a Secrets Manager JSON secret
+`{"username", "password"}` (`secrets.smtp`, default `<app>/<environment>/smtp`), injected as
+SMTP_USERNAME and SMTP_PASSWORD. Bootstrap creates it from LOAN_INFRA_SMTP_USERNAME and
+LOAN_INFRA_SMTP_PASSWORD when it does not exist yet (SES shows the password once; it is never a flag).
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ from loan_infra.errors import ConfigError, InfraError
 from loan_infra.output import Reporter
 
 DATABASE_URL_ENV = "LOAN_INFRA_DATABASE_URL"
+SMTP_USERNAME_ENV, SMTP_PASSWORD_ENV = "LOAN_INFRA_SMTP_USERNAME", "LOAN_INFRA_SMTP_PASSWORD"
 JWT_KEYS = ("JWT_SECRET", "JWT_PREVIOUS_SECRET")
+SMTP_KEYS = (("SMTP_USERNAME", "username"), ("SMTP_PASSWORD", "password"))  # container env, JSON key
 Store = Literal["secretsmanager", "ssm"]
 
 
@@ -64,6 +71,7 @@ class _Spec:
     env: str
     initial: Callable[[], str]
     json_keys: bool = False
+    keys: tuple[tuple[str, str], ...] = ()  # (container env, JSON key) pairs of a JSON secret
 
 
 def _specs(names: Names) -> tuple[_Spec, ...]:
@@ -71,6 +79,7 @@ def _specs(names: Names) -> tuple[_Spec, ...]:
         _Spec(names.database_url_secret, "DATABASE_URL", _database_url_from_env),
         _Spec(names.jwt_secret, "JWT_SECRET", _new_jwt_document, json_keys=True),
         _Spec(names.data_kek_secret, "DATA_KEK", _new_data_kek),
+        *([_Spec(names.smtp_secret, "SMTP credentials", _smtp_from_env, keys=SMTP_KEYS)] if names.smtp_secret else []),
     )
 
 
@@ -79,7 +88,7 @@ def ensure_app_secrets(aws: Aws, out: Reporter, names: Names) -> AppSecrets:
     refs: list[SecretRef] = []
     for one in _specs(names):
         arn = _ensure(aws, out, one.spec, one.env, one.initial)
-        refs += _refs(arn, one.env, json_keys=one.json_keys)
+        refs += _spec_refs(one, arn)
     return AppSecrets(tuple(refs))
 
 
@@ -95,8 +104,18 @@ def resolve_app_secrets(aws: Aws, names: Names, *, predict_missing: bool = False
         if arn is None and not predict_missing:
             raise InfraError(f"secret {one.spec} does not exist: run `loan-infra bootstrap` first")
         predicted = one.spec if one.spec.startswith("arn:") else _arn_pattern(aws, one.spec)
-        refs += _refs(arn or predicted, one.env, json_keys=one.json_keys)
+        refs += _spec_refs(one, arn or predicted)
     return AppSecrets(tuple(refs))
+
+
+def _spec_refs(one: _Spec, arn: str) -> list[SecretRef]:
+    if not one.keys:
+        return _refs(arn, one.env, json_keys=one.json_keys)
+    if ":ssm:" in arn:
+        raise ConfigError(
+            f"{one.spec} must be a Secrets Manager secret (JSON with {', '.join(k for _, k in one.keys)})"
+        )
+    return [SecretRef(env, f"{arn}:{key}::", arn, "secretsmanager") for env, key in one.keys]
 
 
 def _arn_pattern(aws: Aws, name: str) -> str:
@@ -169,6 +188,17 @@ def _database_url_from_env() -> str:
 def _new_data_kek() -> str:
     # The app's DATA_KEK format (settings.py): 32 random bytes, standard base64.
     return base64.b64encode(pysecrets.token_bytes(32)).decode("ascii")
+
+
+def _smtp_from_env() -> str:
+    username = os.environ.get(SMTP_USERNAME_ENV, "").strip()
+    password = os.environ.get(SMTP_PASSWORD_ENV, "").strip()
+    if not username or not password:
+        raise ConfigError(
+            f"mail.smtp_host is set but the SMTP secret does not exist yet: put the SES SMTP user name in "
+            f"{SMTP_USERNAME_ENV} and its password in {SMTP_PASSWORD_ENV} (read -rs it) and re-run"
+        )
+    return json.dumps({"username": username, "password": password})
 
 
 def _new_jwt_document(previous: str | None = None) -> str:

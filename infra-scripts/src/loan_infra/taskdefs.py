@@ -50,6 +50,8 @@ def render_task_definition(
         "REGION": aws.region,
     }
     document: dict[str, Any] = render_json("task-definition.json", values)
+    # Mail settings (SES SMTP) join the fixed environment; the worker's copy inherits them.
+    document["containerDefinitions"][0]["environment"].extend(config.mail.environment(config.web.web_url))
     validate_request("ecs", "RegisterTaskDefinition", document)
     return document
 

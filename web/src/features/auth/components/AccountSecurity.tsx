@@ -205,7 +205,7 @@ export function ChangeEmailForm({ current }: { current: string }) {
     const local: Record<string, string> = {};
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(form.newEmail.trim()))
       local.newEmail = "Enter an email address.";
-    if (!form.password) local.password = "Enter your current password.";
+    if (!form.password) local.password = "Enter your password.";
     setErrors(local);
     change.reset();
     if (Object.keys(local).length === 0)
@@ -232,7 +232,8 @@ export function ChangeEmailForm({ current }: { current: string }) {
           onChange={(e) => setForm((f) => ({ ...f, newEmail: e.target.value }))}
         />
         <TextField
-          label="Current password"
+          label="Your password"
+          hint="Needed to change the address your account signs in with."
           error={errors.password}
           type="password"
           autoComplete="current-password"
