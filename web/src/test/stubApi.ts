@@ -12,7 +12,7 @@ import { setupServer } from "msw/node";
 import type { RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import type { components, paths } from "../lib/api/schema.gen";
+import type { components, paths } from "@/lib/api/schema.gen";
 
 /** Typed handlers for every path of the API, on whatever origin the app calls. */
 export const api = createOpenApiHttp<paths>({ baseUrl: "*" });
