@@ -9,6 +9,7 @@ about the failure: no stack trace, SQL or secret.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -114,6 +115,21 @@ class RateLimitedError(LoanEngineError):
         super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_s))})
 
 
+BUSY_RETRY_AFTER_S = 1
+
+
+class BusyError(RateLimitedError):
+    """Another transaction holds the rows this request must change (a lock wait timed out): the request
+    changed nothing and may be sent again at once; with the same Idempotency-Key it still posts once."""
+
+    type, title = "busy", "Busy"
+
+    def __init__(self) -> None:
+        super().__init__(
+            BUSY_RETRY_AFTER_S, "Another change to the same record is in progress; nothing was changed, try again"
+        )
+
+
 class OAuthError(LoanEngineError):
     """An OAuth 2.0 token-endpoint error (RFC 6749 §5.2): problem+json that also carries the RFC's
     `error` code and `error_description`, so OAuth client libraries understand it."""
@@ -163,26 +179,49 @@ _UNAVAILABLE_SQLSTATES = ("08", "53300", "57P01", "57P02", "57P03", "57014")
 _NOT_NETWORK = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)
 
 
-def is_database_unavailable(exc: BaseException) -> bool:
-    """True for a failure to reach the database or to hear from it in time, wherever in the chain of
-    causes (SQLAlchemy wraps the driver's exception, which may wrap a socket error or a timeout)."""
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and its causes: SQLAlchemy wraps the driver's exception, which may wrap a socket
+    error or a timeout."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
+        yield current
+        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    code = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+    return code if isinstance(code, str) else None
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """True for a failure to reach the database or to hear from it in time, wherever in the chain of
+    causes."""
+    for current in _causes(exc):
         if isinstance(current, PoolTimeoutError | TimeoutError | ConnectionError):
             return True
         if isinstance(current, OSError) and not isinstance(current, _NOT_NETWORK):
             return True
         if isinstance(current, DBAPIError) and current.connection_invalidated:
             return True
-        code = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
-        if isinstance(code, str) and code.startswith(_UNAVAILABLE_SQLSTATES):
+        code = _sqlstate(current)
+        if code is not None and code.startswith(_UNAVAILABLE_SQLSTATES):
             return True
         if type(current).__module__.startswith("asyncpg") and type(current).__name__ in _ASYNCPG_GONE:
             return True
-        current = getattr(current, "orig", None) or current.__cause__ or current.__context__
     return False
+
+
+# 55P03 lock_not_available: a row lock (say, the loan's, while another payment to it posts) was not granted
+# within `lock_timeout`; 40001 and 40P01 (serialization failure, deadlock) once `db.transactions.retrying`
+# has used its attempts. The record is busy, the database is fine: 429, try again in a moment.
+_BUSY_SQLSTATES = frozenset({"55P03", "40001", "40P01"})
+
+
+def is_contention(exc: BaseException) -> bool:
+    """True when the database refused to wait any longer for another transaction on the same rows."""
+    return any(_sqlstate(current) in _BUSY_SQLSTATES for current in _causes(exc))
 
 
 _ASYNCPG_GONE = frozenset(
@@ -253,6 +292,8 @@ def to_loan_engine_error(exc: Exception) -> LoanEngineError:
         return RateLimitedError(60, exc.detail)
     if isinstance(exc, IntegrityError):
         return ConflictError("The request conflicts with data already stored")
+    if is_contention(exc):
+        return BusyError()
     if is_database_unavailable(exc):
         return DatabaseUnavailableError()
     if isinstance(exc, HTTPException) and 400 <= exc.status_code < 500:

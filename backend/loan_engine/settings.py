@@ -90,6 +90,9 @@ class Settings:
     database_url: str | None = field(default=None, repr=False)
     db_pool_size: int = 10
     db_statement_timeout_ms: int = 15_000
+    # how long a statement waits for a row lock another transaction holds (a busy loan) before the request
+    # answers 429 Busy; well under the statement timeout, so a lock wait is told apart from a slow database
+    db_lock_timeout_ms: int = 3_000
     # client-side bounds, so a stopped or hung database is a prompt 503, not a request that waits as long
     # as the outage: connecting, waiting for a pooled connection, and any one command (None: the server's
     # statement timeout plus 5 s, so the server cancels a slow statement before the client gives up)
@@ -104,7 +107,7 @@ class Settings:
     data_dir: Path = PROJECT_ROOT / ".data"
     jwt: JwtSettings = field(default_factory=JwtSettings)
     # The key-encryption key that wraps each application's data key (base64 of 32 bytes). Unset outside
-    # prod: the published development key (applications/crypto.py); unset in prod: applications answer
+    # prod: the published development key (crypto.py); unset in prod: applications answer
     # 503 until it is set (never a weak key). In AWS a KMS key replaces it.
     data_kek: str | None = field(default=None, repr=False)
     data_kek_id: str = "kek1"
@@ -156,6 +159,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
         database_url=_database_url(database_url) if database_url else None,
         db_pool_size=_int("DB_POOL_SIZE", get("DB_POOL_SIZE"), 10, 1, 200),
         db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", get("DB_STATEMENT_TIMEOUT_MS"), 15_000, 100, 600_000),
+        db_lock_timeout_ms=_int("DB_LOCK_TIMEOUT_MS", get("DB_LOCK_TIMEOUT_MS"), 3_000, 10, 600_000),
         db_connect_timeout_s=_int("DB_CONNECT_TIMEOUT_S", get("DB_CONNECT_TIMEOUT_S"), 5, 1, 120),
         db_pool_timeout_s=_int("DB_POOL_TIMEOUT_S", get("DB_POOL_TIMEOUT_S"), 5, 1, 120),
         db_command_timeout_s=_int("DB_COMMAND_TIMEOUT_S", get("DB_COMMAND_TIMEOUT_S"), 0, 0, 3600) or None,

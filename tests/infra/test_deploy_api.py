@@ -49,12 +49,12 @@ def test_first_deploy_migrates_first_then_scales_up_with_secrets_by_arn(
     container = td["containerDefinitions"][0]
     assert container["image"].endswith("/loan-engine/api:aaa111")
     secrets = {s["name"]: s["valueFrom"] for s in container["secrets"]}
-    assert set(secrets) == {"DATABASE_URL", "JWT_SECRET", "JWT_PREVIOUS_SECRET"}
+    assert set(secrets) == {"DATABASE_URL", "JWT_SECRET", "JWT_PREVIOUS_SECRET", "DATA_KEK"}
     assert all(v.startswith("arn:aws:secretsmanager:") for v in secrets.values())
     assert secrets["JWT_SECRET"].endswith(":JWT_SECRET::")
     env = {e["name"]: e["value"] for e in container["environment"]}
     assert env["ENVIRONMENT"] == "prod"
-    assert not {"DATABASE_URL", "JWT_SECRET", "JWT_PRIVATE_KEY"} & set(env)
+    assert not {"DATABASE_URL", "JWT_SECRET", "JWT_PRIVATE_KEY", "DATA_KEK"} & set(env)
     assert container["portMappings"][0]["containerPort"] == 8000
     assert container["command"] == ["loan-engine", "serve", "--host", "0.0.0.0", "--port", "8000"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,9 @@ def test_bootstrap_deploys_the_stacks_and_a_second_run_changes_nothing(cli: CLI,
 
     repo = aws.ecr.describe_repositories(repositoryNames=[REPOSITORY])["repositories"][0]
     assert repo["imageTagMutability"] == "IMMUTABLE"
+    kek = aws.secretsmanager.get_secret_value(SecretId="loan-engine/test/data-kek")["SecretString"]
+    assert len(base64.b64decode(kek, validate=True)) == 32  # the app's DATA_KEK format
+    assert kek not in result.out + result.err
     services = aws.ecs.describe_services(cluster=PREFIX, services=[f"{PREFIX}-api", f"{PREFIX}-worker"])["services"]
     assert [(s["serviceName"], s["desiredCount"]) for s in services] == [(f"{PREFIX}-api", 0), (f"{PREFIX}-worker", 0)]
     group = aws.elbv2.describe_target_groups(Names=[f"{PREFIX}-api"])["TargetGroups"][0]

@@ -3,8 +3,8 @@
  * Rewrites imports that cross directories to the `@/` alias (`@/` is `src/`), so the lint rules in
  * .oxlintrc.json hold:
  *
- * - an import that leaves its unit (a feature `features/<name>`, `app`, `lib`, `test`) or climbs two
- *   or more levels (`../../x`) becomes `@/<path from src>`; imports inside a unit stay relative;
+ * - an import that leaves its unit (a feature `features/<name>`, `app`, `lib`, `test`) becomes
+ *   `@/<path from src>`; imports inside a unit are relative (an `@/` one is turned back);
  * - a feature importing named things from inside another feature (`../../auth/hooks/useSession`)
  *   imports them from that feature's public entry instead (`@/features/auth`), and the entry
  *   (`features/<name>/index.ts`) gains the matching `export { … } from "./…"` line.
@@ -83,6 +83,9 @@ const NAMED = /import\s+(type\s+)?\{([^}]*)\}\s*from\s*(["'])(\.\.\/[^"']+)\3/g;
 const ANY =
     /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\bvi\.(?:mock|importActual)\(\s*)(["'])(\.\.\/[^"']+)\2/g;
 
+const ALIASED =
+    /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\bvi\.(?:mock|importActual)\(\s*)(["'])(@\/[^"']+)\2/g;
+
 let changed = 0;
 const written = [];
 for (const file of sources(SRC)) {
@@ -100,14 +103,20 @@ for (const file of sources(SRC)) {
     });
     text = text.replace(ANY, (whole, lead, q, spec) => {
         const to = target(spec);
-        const crosses = unitOf(to) !== unit || spec.startsWith("../../");
-        if (!crosses) return whole;
+        if (unitOf(to) === unit) return whole;
         if (otherFeature(unit, to) && unit.startsWith("features/") && !to.endsWith(".css")) {
             problems.push(
                 `${rel}: "${spec}" reaches inside ${unitOf(to)}; import it from @/${unitOf(to)}`,
             );
         }
         return `${lead}${q}@/${to}${q}`;
+    });
+    // The other way: `@/…` pointing inside the importer's own unit goes back to a relative path.
+    text = text.replace(ALIASED, (whole, lead, q, spec) => {
+        const to = spec.slice(2);
+        if (unitOf(to) !== unit || unit === "") return whole;
+        const back = posix(relative(dirname(file), join(SRC, to)));
+        return `${lead}${q}${back.startsWith(".") ? back : `./${back}`}${q}`;
     });
     if (text !== before) {
         changed++;

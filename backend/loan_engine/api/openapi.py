@@ -12,7 +12,7 @@ documented the same way without repeating itself:
 | 409 | it writes (POST/PUT/PATCH/DELETE) and uses the database (a conflict with stored data) |
 | 415 | it takes a body |
 | 422 | it takes a body or parameters |
-| 429 | it says so in `opt["problems"]` (the throttled routes) |
+| 429 | it says so in `opt["problems"]` (throttled routes), or it writes and uses the database (`BusyError`) |
 | 503 | it uses the database, directly or through its guards (`errors.DatabaseUnavailableError`) |
 
 A route with `opt=OFFERS_CSV` (`api/csv.py`) also documents `text/csv` on its success response.
@@ -56,7 +56,8 @@ _MEANINGS = {
     409: "The request conflicts with data already stored",
     415: "The body is not in the media type this route takes",
     422: "Invalid input; `errors` names each field by its wire name",
-    429: "Too many attempts; wait for `Retry-After` seconds",
+    429: "Too many attempts, or the record is busy with another change; nothing was changed, wait for "
+    "`Retry-After` seconds",
     503: "The database is unavailable; nothing was changed, retry after `Retry-After` seconds",
 }
 _CSV_SCHEMA = Schema(type=OpenAPIType.STRING, description="CSV with a header row (RFC 4180)")
@@ -144,7 +145,7 @@ def problem_statuses(handler: HTTPRouteHandler, method: str, path_parameters: It
     if uses_db:
         statuses.add(503)
         if method in _WRITES:
-            statuses.add(409)
+            statuses |= {409, 429}
     statuses |= set(handler.opt.get("problems", ()))
     return statuses
 

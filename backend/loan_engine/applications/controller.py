@@ -20,7 +20,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.request import AnyRequest, request_meta
 from loan_engine.api.types import DEFAULT_LIMIT, Cursor, Limit
-from loan_engine.applications.crypto import KeyWrapper
 from loan_engine.applications.notices import notice_pdf
 from loan_engine.applications.schemas import (
     AcceptIn,
@@ -39,6 +38,7 @@ from loan_engine.applications.service import Actor, ApplicationService
 from loan_engine.audit.service import Party
 from loan_engine.auth.guards import BEARER, allow
 from loan_engine.auth.principal import ClientPrincipal, Role, Scope, UserPrincipal
+from loan_engine.crypto import KeyWrapper
 from loan_engine.errors import PermissionDeniedError
 from loan_engine.idempotency.http import request_key, respond
 

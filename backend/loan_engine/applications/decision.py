@@ -136,6 +136,8 @@ def make_offer(  # noqa: PLR0917 - the terms of an offer
         start_date=today,
         first_payment_date=quote.schedule[0].due_date,
         counteroffer=counteroffer,
+        final_payment=quote.schedule[-1].payment,
+        final_payment_date=quote.schedule[-1].due_date,
     )
 
 

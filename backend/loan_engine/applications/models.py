@@ -3,7 +3,7 @@ key of its own), and the append-only funnel events reporting reads.
 
 The tax id and date of birth are never stored in clear: ``*_sealed`` hold AES-GCM ciphertexts under the
 record's data key, and ``data_key_wrapped`` is that key wrapped by the key-encryption key from settings
-(``applications.crypto``). ``tax_id_last4`` is what the masked view shows.
+(``loan_engine.crypto``). ``tax_id_last4`` is what the masked view shows.
 """
 
 from __future__ import annotations

@@ -153,6 +153,10 @@ class OfferOut(ApiStruct):
     start_date: dt.date
     first_payment_date: dt.date
     counteroffer: bool
+    # The Reg Z 1026.18(g) payment schedule: `termPeriods - 1` payments of `payment`, then this one (the
+    # last installment absorbs the rounding). None on offers stored before these fields existed.
+    final_payment: Decimal | None = None
+    final_payment_date: dt.date | None = None
 
 
 class TraceNode(ApiStruct):
@@ -217,11 +221,22 @@ class ApplicationSummary(ApiStruct):
     created_at: dt.datetime
     submitted_at: dt.datetime | None
     assignee_id: uuid.UUID | None
+    applicant: str | None = None
+    # Staff lists only: who holds the claim, by name and email.
+    assignee_name: str | None = None
+    # An underwriter's override of an automatic decline waits for a second person.
+    override_pending: bool = False
 
 
 class ApplicationPage(ApiStruct):
     items: list[ApplicationSummary]
     next_cursor: str | None
+
+
+class StaffPerson(ApiStruct):
+    id: uuid.UUID
+    display_name: str
+    email: str
 
 
 class StaffView(ApiStruct):
@@ -231,6 +246,12 @@ class StaffView(ApiStruct):
     credit_report: CreditReportOut | None
     facts: dict[str, Any] | None
     trace: list[TraceNode]
+    policy_ms: Decimal | None = None
+    quote_ms: Decimal | None = None
+    # The staff the application names (its claimant, the reviewer, the confirmer), so pages show names.
+    people: list[StaffPerson] = msgspec.field(default_factory=list)
+    # The reason codes an underwriter may decline with, in Regulation B wording (at most four are sent).
+    reason_choices: list[DecisionReason] = msgspec.field(default_factory=list)
 
 
 class SensitiveRead(ApiStruct):

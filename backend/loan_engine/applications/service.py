@@ -22,7 +22,6 @@ from loan_engine.api.request import RequestMeta
 from loan_engine.api.types import decode_cursor, encode_cursor
 from loan_engine.applications import events, repository
 from loan_engine.applications.bureau import SCORE_RANGE, BureauIdentity, CreditBureau, CreditReport, SandboxBureau
-from loan_engine.applications.crypto import KeyWrapper, open_field, seal_fields
 from loan_engine.applications.decision import NoActivePolicyError, evaluate, expiry, make_offer, ms, readable_trace
 from loan_engine.applications.models import Application
 from loan_engine.applications.notices import build_notice
@@ -49,11 +48,13 @@ from loan_engine.applications.schemas import (
     ReviewIn,
     ReviewOut,
     SensitiveRead,
+    StaffPerson,
     StaffView,
 )
 from loan_engine.audit.service import Party, record
 from loan_engine.auth import accounts
 from loan_engine.auth.principal import Role
+from loan_engine.crypto import KeyWrapper, open_field, seal_fields
 from loan_engine.db.transactions import transaction
 from loan_engine.errors import ConflictError, FieldError, NotFoundError, PermissionDeniedError, ValidationError
 from loan_engine.idempotency.service import Outcome, RequestKey, run_once
@@ -252,12 +253,17 @@ class ApplicationService:
     async def staff_view(self, actor: Actor, application_id: uuid.UUID) -> StaffView:
         async def work() -> StaffView:
             row = await self._visible(actor, application_id)
-            decision = row.decision or {}
+            decision, review = row.decision or {}, row.review or {}
+            named = [row.assignee_id, review.get("by"), review.get("confirmedBy")]
             return StaffView(
                 application=self._read(row),
                 credit_report=_report_out(row.credit_report) if row.credit_report else None,
                 facts=decision.get("facts"),
                 trace=readable_trace(decision.get("trace") or []),
+                policy_ms=_ms_or_none(decision.get("policyMs")),
+                quote_ms=_ms_or_none(decision.get("quoteMs")),
+                people=await self._people(named),
+                reason_choices=[DecisionReason(code=r.code, text=r.text) for r in REASONS.values()],
             )
 
         return await transaction(self.session, work, read_only=True)
@@ -305,7 +311,9 @@ class ApplicationService:
                 after=after,
                 limit=limit,
             )
-            items = [_summary(r) for r in rows[:limit]]
+            people = await self._people([r.assignee_id for r in rows[:limit]]) if actor.is_staff else []
+            names = {p.id: _person(p) for p in people}
+            items = [_summary(r, names) for r in rows[:limit]]
             last = rows[limit - 1] if len(rows) > limit else None
             return ApplicationPage(items=items, next_cursor=encode_cursor((last.created_at, last.id)) if last else None)
 
@@ -386,7 +394,9 @@ class ApplicationService:
                 await self.session.refresh(row)
                 if row.assignee_id == me:
                     return self._read(row)
-                raise ConflictError(f"The application is {row.status} and already claimed by {row.assignee_id}")
+                holder = await self._people([row.assignee_id])
+                who = _person(holder[0]) if holder else str(row.assignee_id)
+                raise ConflictError(f"The application is {row.status} and already claimed by {who}")
             await self.session.refresh(row)
             await self._audit(events.CLAIMED, actor, meta, row, {})
             return self._read(row)
@@ -494,7 +504,8 @@ class ApplicationService:
         if row.status not in REVIEWABLE:
             raise _conflict(row, "reviewed; only a referred or declined one can be")
         if row.assignee_id != _underwriter(actor):
-            who = "nobody" if row.assignee_id is None else str(row.assignee_id)
+            holder = await self._people([row.assignee_id])
+            who = _person(holder[0]) if holder else "nobody"
             raise ConflictError(f"The application is {row.status} and claimed by {who}; claim it first")
         return row
 
@@ -528,6 +539,12 @@ class ApplicationService:
 
     def _read(self, row: Application) -> ApplicationRead:
         return _read(row)
+
+    async def _people(self, ids: list[Any]) -> list[StaffPerson]:
+        """The named staff accounts (ids as UUIDs or strings; unknown and repeated ones left out)."""
+        wanted = dict.fromkeys(uuid.UUID(str(i)) for i in ids if i)
+        found = [await accounts.get(self.session, i) for i in wanted]
+        return [StaffPerson(id=u.id, display_name=u.display_name, email=u.email) for u in found if u is not None]
 
     async def _audit(
         self, event: Any, actor: Actor, meta: RequestMeta, row: Application, details: dict[str, Any]
@@ -761,7 +778,17 @@ def _review_out(stored: dict[str, Any] | None) -> ReviewOut | None:
     )
 
 
-def _summary(row: Application) -> ApplicationSummary:
+def _person(person: StaffPerson) -> str:
+    return f"{person.display_name} ({person.email})"
+
+
+def _ms_or_none(value: Any) -> Decimal | None:
+    return None if value is None else ms(float(value))
+
+
+def _summary(row: Application, names: dict[uuid.UUID, str]) -> ApplicationSummary:
+    ident = row.identity or {}
+    applicant = f"{ident.get('firstName', '')} {ident.get('lastName', '')}".strip() or None
     return ApplicationSummary(
         id=row.id,
         status=S.EXPIRED if _expired(row) else S(row.status),
@@ -772,4 +799,7 @@ def _summary(row: Application) -> ApplicationSummary:
         created_at=row.created_at,
         submitted_at=row.submitted_at,
         assignee_id=row.assignee_id,
+        applicant=applicant,
+        assignee_name=names.get(row.assignee_id) if row.assignee_id else None,
+        override_pending=bool((row.review or {}).get("pending")),
     )

@@ -1,6 +1,7 @@
-"""One-time links sent by mail (password reset, email verification): 256 random bits, stored only as
-their SHA-256, single use, short-lived. Issuing a new one voids the person's earlier unused ones of the
-same purpose, so only the latest link works. Each function joins the caller's transaction."""
+"""One-time links sent by mail (password reset, email verification) and the tokens of a sign-in's second
+step (challenge, enrolment): 256 random bits, stored only as their SHA-256, single use, short-lived.
+Issuing a new one voids the person's earlier unused ones of the same purpose, so only the latest works.
+Each function joins the caller's transaction."""
 
 from __future__ import annotations
 
@@ -20,9 +21,16 @@ from loan_engine.db.transactions import require_transaction
 class Purpose(StrEnum):
     PASSWORD_RESET = "password_reset"
     EMAIL_VERIFICATION = "email_verification"
+    MFA_CHALLENGE = "mfa_challenge"  # password accepted; a code or recovery code completes the sign-in
+    MFA_ENROLMENT = "mfa_enrolment"  # password accepted; staff must set up an authenticator first
 
 
-TTL = {Purpose.PASSWORD_RESET: timedelta(minutes=30), Purpose.EMAIL_VERIFICATION: timedelta(hours=24)}
+TTL = {
+    Purpose.PASSWORD_RESET: timedelta(minutes=30),
+    Purpose.EMAIL_VERIFICATION: timedelta(hours=24),
+    Purpose.MFA_CHALLENGE: timedelta(minutes=5),
+    Purpose.MFA_ENROLMENT: timedelta(minutes=15),  # time to install an authenticator app
+}
 
 
 @dataclass(frozen=True, slots=True)

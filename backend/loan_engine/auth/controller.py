@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import Cookie, State
@@ -15,22 +16,36 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from loan_engine.api.request import AnyRequest, request_meta
 from loan_engine.auth.accounts import user_read
 from loan_engine.auth.guards import ANY_ROLE, BEARER, allow, current_user, trusted_origin
+from loan_engine.auth.mfa import MfaService, Proof
 from loan_engine.auth.recovery import RecoveryService
 from loan_engine.auth.schemas import (
+    EmailChangeRead,
+    EmailChangeRequest,
     EmailVerification,
+    EnrolledSessionRead,
     LoginRequest,
+    MfaCode,
+    MfaEnrolmentConfirm,
+    MfaProofRequest,
+    MfaSetupRead,
+    MfaSignInCode,
+    MfaStatusRead,
+    MfaStepRead,
+    MfaStepToken,
     PasswordChangeRequest,
     PasswordReset,
     PasswordResetRequest,
     ProfileUpdate,
+    RecoveryCodesRead,
     RegisterRequest,
     SessionRead,
     SignInList,
     UserRead,
 )
-from loan_engine.auth.service import AuthService, IssuedSession
+from loan_engine.auth.service import AuthService, IssuedSession, MfaStep
 from loan_engine.auth.sessions import AccountService
 
+T = TypeVar("T")
 REFRESH_COOKIE = "le_refresh"
 REFRESH_COOKIE_PATH = "/auth"
 # A readable companion of the refresh cookie holding no secret ("1"): it tells the web app that a sign-in
@@ -39,7 +54,18 @@ SESSION_HINT_COOKIE = "le_session"
 
 
 async def provide_auth_service(db_session: NamedDependency[AsyncSession], state: State) -> AuthService:
-    return AuthService(db_session, state.tokens, state.passwords, state.mail)
+    return AuthService(
+        db_session,
+        state.tokens,
+        state.passwords,
+        state.mail,
+        keys=state.data_keys,
+        issuer=state.settings.mail.lender_name,
+    )
+
+
+async def provide_mfa_service(db_session: NamedDependency[AsyncSession], state: State) -> MfaService:
+    return MfaService(db_session, state.data_keys, state.mail, state.settings.mail.lender_name)
 
 
 async def provide_recovery_service(db_session: NamedDependency[AsyncSession], state: State) -> RecoveryService:
@@ -90,6 +116,10 @@ def session_hint_cookie(max_age: int) -> Cookie:
 
 def _session_response(issued: IssuedSession, status_code: int) -> Response[SessionRead]:
     body = SessionRead(access_token=issued.access.token, expires_in=issued.access.expires_in, user=issued.user)
+    return _with_cookies(body, issued, status_code)
+
+
+def _with_cookies(body: T, issued: IssuedSession, status_code: int) -> Response[T]:
     refresh = refresh_cookie(issued.refresh_token, issued.refresh_expires_at)
     return Response(
         body,
@@ -110,6 +140,7 @@ class AuthController(Controller):
         "auth_service": Provide(provide_auth_service),
         "recovery": Provide(provide_recovery_service),
         "account": Provide(provide_account_service),
+        "mfa": Provide(provide_mfa_service),
     }
 
     @post("/register", status_code=201, opt={"problems": (429,)}, summary="Create a borrower account and sign it in")
@@ -124,11 +155,66 @@ class AuthController(Controller):
     @post("/login", status_code=200, opt={"problems": (401, 429)}, summary="Sign in with email and password")
     async def login(
         self, request: AnyRequest, auth_service: NamedDependency[AuthService], data: JSONBody[LoginRequest]
+    ) -> Response[SessionRead | MfaStepRead]:
+        """A session, or, when the account has a second factor (or is staff without one), a step: the
+        body is then `{step, mfaToken, expiresIn}` and no cookie is set (see /auth/login/mfa and
+        /auth/login/enrolment). 401 for any wrong email/password combination (the same answer whether or
+        not the account exists); 429 with Retry-After after repeated failures for the account or the
+        source address."""
+        outcome = await auth_service.login(data.email, data.password, request_meta(request))
+        if isinstance(outcome, MfaStep):
+            step = MfaStepRead(step=outcome.step, mfa_token=outcome.token, expires_in=outcome.expires_in)  # type: ignore[arg-type]
+            return Response(step, status_code=200, headers={"Cache-Control": "no-store"})
+        return _session_response(outcome, 200)  # type: ignore[return-value]
+
+    @post(
+        "/login/mfa",
+        status_code=200,
+        opt={"problems": (401, 429)},
+        summary="Finish a sign-in with a code from the authenticator app or a recovery code",
+    )
+    async def login_mfa(
+        self, request: AnyRequest, auth_service: NamedDependency[AuthService], data: JSONBody[MfaSignInCode]
     ) -> Response[SessionRead]:
-        """401 for any wrong email/password combination (the same answer whether or not the account
-        exists); 429 with Retry-After after repeated failures for the account or the source address."""
-        issued = await auth_service.login(data.email, data.password, request_meta(request))
+        """Send `mfaToken` from the sign-in's answer with `code` (6 digits) or `recoveryCode`. 422 when the
+        code is wrong or already used (the step stays usable); 401 when the step expired or was completed;
+        429 after repeated wrong codes."""
+        proof = Proof(code=data.code, recovery_code=data.recovery_code)
+        issued = await auth_service.complete_challenge(data.mfa_token, proof, request_meta(request))
         return _session_response(issued, 200)
+
+    @post(
+        "/login/enrolment",
+        status_code=200,
+        opt={"problems": (401, 409, 429)},
+        summary="Staff's first sign-in: get a new authenticator secret to set up",
+    )
+    async def login_enrolment(
+        self, request: AnyRequest, auth_service: NamedDependency[AuthService], data: JSONBody[MfaStepToken]
+    ) -> Response[MfaSetupRead]:
+        """With the `mfaToken` of an `enrol` step. Each call replaces the secret of an unfinished setup."""
+        setup = await auth_service.begin_enrolment(data.mfa_token, request_meta(request))
+        return Response(setup, headers={"Cache-Control": "no-store"})
+
+    @post(
+        "/login/enrolment/confirm",
+        status_code=200,
+        opt={"problems": (401, 429)},
+        summary="Confirm the authenticator with its first code; the sign-in is issued with recovery codes",
+    )
+    async def login_enrolment_confirm(
+        self, request: AnyRequest, auth_service: NamedDependency[AuthService], data: JSONBody[MfaEnrolmentConfirm]
+    ) -> Response[EnrolledSessionRead]:
+        """422 when the code is wrong; the recovery codes in the answer are shown this once."""
+        done = await auth_service.confirm_enrolment(data.mfa_token, data.code, request_meta(request))
+        issued = done.issued
+        body = EnrolledSessionRead(
+            access_token=issued.access.token,
+            expires_in=issued.access.expires_in,
+            user=issued.user,
+            recovery_codes=done.recovery_codes,
+        )
+        return _with_cookies(body, issued, 200)
 
     @post(
         "/refresh",
@@ -257,3 +343,86 @@ class AuthController(Controller):
         """Its access and refresh tokens stop working at once. 404 for an unknown, ended or another
         person's sign-in."""
         await account.end_sign_in(current_user(request), session_id, request_meta(request))
+
+    # ---- the second factor, from the account page ----------------------------------------------
+
+    @get("/mfa", guards=[allow(roles=ANY_ROLE)], security=BEARER, summary="The signed-in person's two-step sign-in")
+    async def mfa_status(self, request: AnyRequest, mfa: NamedDependency[MfaService]) -> MfaStatusRead:
+        return await mfa.status(current_user(request))
+
+    @post(
+        "/mfa/enrolment",
+        status_code=200,
+        opt={"problems": (409,)},
+        guards=[allow(roles=ANY_ROLE)],
+        security=BEARER,
+        summary="Start setting up an authenticator app: a new secret",
+    )
+    async def mfa_begin(self, request: AnyRequest, mfa: NamedDependency[MfaService]) -> Response[MfaSetupRead]:
+        """409 when two-step sign-in is already on."""
+        return Response(await mfa.begin(current_user(request)), headers={"Cache-Control": "no-store"})
+
+    @post(
+        "/mfa/enrolment/confirm",
+        status_code=200,
+        opt={"problems": (429,)},
+        guards=[allow(roles=ANY_ROLE)],
+        security=BEARER,
+        summary="Turn two-step sign-in on with the app's first code; returns recovery codes",
+    )
+    async def mfa_confirm(
+        self, request: AnyRequest, mfa: NamedDependency[MfaService], data: JSONBody[MfaCode]
+    ) -> Response[RecoveryCodesRead]:
+        """422 when the code is wrong or no setup was started."""
+        codes = await mfa.confirm(current_user(request), data.code, request_meta(request))
+        return Response(codes, headers={"Cache-Control": "no-store"})
+
+    @post(
+        "/mfa/disable",
+        status_code=204,
+        opt={"problems": (409, 429)},
+        guards=[allow(roles=ANY_ROLE)],
+        security=BEARER,
+        summary="Turn two-step sign-in off (borrowers; needs a current code or a recovery code)",
+    )
+    async def mfa_disable(
+        self, request: AnyRequest, mfa: NamedDependency[MfaService], data: JSONBody[MfaProofRequest]
+    ) -> None:
+        """409 for staff (it is required) or when it is not on; 422 when the code is wrong."""
+        proof = Proof(code=data.code, recovery_code=data.recovery_code)
+        await mfa.disable(current_user(request), proof, request_meta(request))
+
+    @post(
+        "/mfa/recovery-codes",
+        status_code=200,
+        opt={"problems": (409, 429)},
+        guards=[allow(roles=ANY_ROLE)],
+        security=BEARER,
+        summary="Replace the recovery codes (needs a current code); the earlier ones stop working",
+    )
+    async def mfa_recovery_codes(
+        self, request: AnyRequest, mfa: NamedDependency[MfaService], data: JSONBody[MfaProofRequest]
+    ) -> Response[RecoveryCodesRead]:
+        """409 when two-step sign-in is not on; 422 when the code is wrong."""
+        proof = Proof(code=data.code, recovery_code=data.recovery_code)
+        codes = await mfa.regenerate(current_user(request), proof, request_meta(request))
+        return Response(codes, headers={"Cache-Control": "no-store"})
+
+    # ---- email change ---------------------------------------------------------------------------
+
+    @post(
+        "/email/change",
+        status_code=202,
+        opt={"problems": (409, 429)},
+        guards=[allow(roles=ANY_ROLE)],
+        security=BEARER,
+        summary="Change the email address: a confirmation link goes to the new one, a notice to the current one",
+    )
+    async def change_email(
+        self, request: AnyRequest, recovery: NamedDependency[RecoveryService], data: JSONBody[EmailChangeRequest]
+    ) -> EmailChangeRead:
+        """The account keeps its address until the link (POST /auth/email/verify) is opened. 422 when the
+        password is wrong or the address is the current one; 409 when another account has it."""
+        return await recovery.request_email_change(
+            current_user(request), data.new_email, data.password, request_meta(request)
+        )

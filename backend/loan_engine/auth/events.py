@@ -37,3 +37,26 @@ EMAIL_VERIFIED = event_type(
 EMAIL_VERIFICATION_FAILED = event_type(
     "auth.email.verification_failed", "A verification link was refused: unknown, used, expired or superseded"
 )
+MFA_CHALLENGED = event_type(
+    "auth.mfa.challenged",
+    "A password was accepted and the sign-in waits for its second factor; details.step: challenge or enrol",
+)
+MFA_ENROLLED = event_type(
+    "auth.mfa.enrolled", "A person set up an authenticator app; details.where: sign_in or account_page"
+)
+MFA_DISABLED = event_type("auth.mfa.disabled", "A person turned two-step sign-in off (borrowers only)")
+MFA_CODE_REFUSED = event_type(
+    "auth.mfa.code_refused",
+    "A second-factor code was refused; details.reason: wrong_code, replayed_code, wrong_recovery_code or "
+    "expired_step; details.during",
+)
+MFA_RECOVERY_CODE_USED = event_type(
+    "auth.mfa.recovery_code_used", "A recovery code was spent; details.left, details.during"
+)
+MFA_RECOVERY_CODES_REGENERATED = event_type(
+    "auth.mfa.recovery_codes_regenerated", "A person replaced their recovery codes (the earlier ones stop working)"
+)
+EMAIL_CHANGE_REQUESTED = event_type(
+    "auth.email.change_requested",
+    "A person asked to change their email; a link went to details.newEmail, a notice to the current address",
+)

@@ -1,4 +1,5 @@
-"""Tables for accounts, their sign-ins (refresh-token families) and sign-in throttling."""
+"""Tables for accounts, their sign-ins (refresh-token families), sign-in throttling, one-time links and
+sign-in steps, and the second factor (TOTP authenticators and recovery codes)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -93,12 +95,17 @@ class AuthThrottle(Base):
 
 
 class AccountToken(Base):
-    """A one-time link sent by mail (password reset, email verification), stored only as its SHA-256.
+    """A one-time link sent by mail (password reset, email verification) or the short-lived token of a
+    sign-in's second step (`mfa_challenge`, `mfa_enrolment`), stored only as its SHA-256.
     `email` is the address the token was sent to: a verification proves that address (for an email
     change, the new one), and a token for an address the account no longer has is void."""
 
     __tablename__ = "account_tokens"
-    __table_args__ = (CheckConstraint("purpose IN ('password_reset', 'email_verification')", name="purpose"),)
+    __table_args__ = (
+        CheckConstraint(
+            "purpose IN ('password_reset', 'email_verification', 'mfa_challenge', 'mfa_enrolment')", name="purpose"
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -107,4 +114,33 @@ class AccountToken(Base):
     email: Mapped[str] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(TZ, server_default=func.now())
     expires_at: Mapped[datetime] = mapped_column(TZ)
+    used_at: Mapped[datetime | None] = mapped_column(TZ)
+
+
+class MfaAuthenticator(Base):
+    """A person's TOTP authenticator. The secret is sealed under a per-row data key (`loan_engine.crypto`,
+    the row's user id and field name as associated data); only the wrapped key is stored. A row with no
+    `confirmed_at` is an enrolment in progress (it never counts as a second factor). `last_step` is the
+    30-second time step of the last code accepted: a code of that step or an earlier one is a replay."""
+
+    __tablename__ = "mfa_authenticators"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str] = mapped_column(String(64))
+    secret_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(TZ, server_default=func.now())
+    confirmed_at: Mapped[datetime | None] = mapped_column(TZ)
+    last_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class MfaRecoveryCode(Base):
+    """One recovery code, stored only as its SHA-256 (80 random bits: no dictionary to try), usable once."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    created_at: Mapped[datetime] = mapped_column(TZ, server_default=func.now())
     used_at: Mapped[datetime | None] = mapped_column(TZ)

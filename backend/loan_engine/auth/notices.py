@@ -127,3 +127,72 @@ async def password_changed(
         ended=ended,
         link=mail.link(FORGOT_PAGE),
     )
+
+
+async def mfa_changed(
+    session: AsyncSession,
+    mail: MailComposer,
+    *,
+    event_key: str,
+    to: str,
+    name: str,
+    change: str,
+    at: datetime,
+    meta: RequestMeta,
+) -> None:
+    """Two-step sign-in was turned on ("enabled") or off ("disabled")."""
+    await enqueue(
+        session,
+        mail,
+        event_key=event_key,
+        to=to,
+        template="mfa_changed",
+        name=name,
+        change=change,
+        when=_when(at),
+        address=meta.source_address or "unknown",
+        link=mail.link(ACCOUNT_PAGE),
+    )
+
+
+async def recovery_code_used(
+    session: AsyncSession,
+    mail: MailComposer,
+    *,
+    event_key: str,
+    to: str,
+    name: str,
+    left: int,
+    at: datetime,
+    meta: RequestMeta,
+) -> None:
+    await enqueue(
+        session,
+        mail,
+        event_key=event_key,
+        to=to,
+        template="recovery_code_used",
+        name=name,
+        left=left,
+        when=_when(at),
+        address=meta.source_address or "unknown",
+        link=mail.link(ACCOUNT_PAGE),
+    )
+
+
+async def email_change(
+    session: AsyncSession, mail: MailComposer, *, event_key: str, to: str, name: str, new_email: str, at: datetime
+) -> None:
+    """The notice to the account's current address that a change to `new_email` was asked for."""
+    await enqueue(
+        session,
+        mail,
+        event_key=event_key,
+        to=to,
+        template="email_change",
+        name=name,
+        email=to,
+        new_email=new_email,
+        when=_when(at),
+        link=mail.link(ACCOUNT_PAGE),
+    )

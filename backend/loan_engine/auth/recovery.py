@@ -1,10 +1,13 @@
-"""Password reset and email verification: the use cases behind the links sent by mail.
+"""Password reset, email verification and email change: the use cases behind the links sent by mail.
 
 A reset request answers the same whether or not the address has an account (the mail goes only to an
 account's own address), and is throttled per address asked for and per source like sign-in
 (`throttle.reserve`), on its own account key so that asking for resets cannot lock a person out of
 signing in. A reset sets the new password, ends every sign-in of the account and spends the link; it
 also proves the address (the link arrived there), so the email counts as verified.
+
+An email change is a verification link sent to the new address (the token records it): the account
+keeps its current address, which gets a notice, until the link is opened (`verify_email` then moves it).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from loan_engine.auth.accounts import normalize_email
 from loan_engine.auth.models import User
 from loan_engine.auth.passwords import PasswordHashing, check_policy, user_inputs_for
 from loan_engine.auth.principal import UserPrincipal, UserStatus
+from loan_engine.auth.schemas import EmailChangeRead
 from loan_engine.db.transactions import require_transaction, transaction
 from loan_engine.errors import AuthenticationError, ConflictError, LoanEngineError, RateLimitedError, ValidationError
 from loan_engine.mail.compose import MailComposer
@@ -199,6 +203,69 @@ class RecoveryService:
 
         if error := await transaction(self.session, resend):
             raise error
+
+    async def request_email_change(
+        self, principal: UserPrincipal, new_email: str, password: str, meta: RequestMeta
+    ) -> EmailChangeRead:
+        """Send a confirmation link to `new_email` and a notice to the current address. The current
+        password is required, and checked under the sign-in back-off like a password change."""
+        new_email = normalize_email(new_email)
+        if new_email == principal.email:
+            raise ValidationError.one("newEmail", "is already the account's address")
+        attempts = [(throttle.ACCOUNT, principal.email), (throttle.SOURCE, meta.source_address)]
+
+        async def reserve() -> tuple[int, User | None]:
+            wait = await throttle.reserve(self.session, attempts)
+            return wait, None if wait else await repository.get_user(self.session, principal.id)
+
+        wait, user = await transaction(self.session, reserve)
+        if wait:
+            raise RateLimitedError(wait, "Too many failed attempts; try again later")
+        if user is None:
+            raise AuthenticationError("The account no longer exists")
+        if not (await self.passwords.verify(user.password_hash, password)).ok:
+            raise ValidationError.one("password", "is not correct")  # stays counted on the back-off
+
+        async def change() -> EmailChangeRead | LoanEngineError:
+            await throttle.clear(self.session, throttle.ACCOUNT, principal.email)
+            await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
+            if await repository.email_taken(self.session, new_email):  # counted like a taken sign-up email
+                await throttle.record_failure(self.session, throttle.SOURCE, meta.source_address)
+                return ConflictError("Another account has this email address")
+            link = await issue(self.session, principal.id, Purpose.EMAIL_VERIFICATION, new_email)
+            name = principal.display_name
+            await notices.verification(
+                self.session,
+                self.mail,
+                token_id=link.id,
+                to=new_email,
+                name=name,
+                raw=link.raw,
+                expires_at=link.expires_at,
+            )
+            await notices.email_change(
+                self.session,
+                self.mail,
+                event_key=f"auth.email_change:{link.id}",
+                to=principal.email,
+                name=name,
+                new_email=new_email,
+                at=datetime.now(UTC),
+            )
+            await record(
+                self.session,
+                events.EMAIL_CHANGE_REQUESTED,
+                actor=Party.user(principal.id),
+                subject=Party.user(principal.id),
+                meta=meta,
+                details={"newEmail": new_email},
+            )
+            return EmailChangeRead(pending_email=new_email, expires_at=link.expires_at)
+
+        outcome = await transaction(self.session, change)
+        if isinstance(outcome, LoanEngineError):
+            raise outcome
+        return outcome
 
     async def _link_refused(self, event: EventType, meta: RequestMeta) -> None:
         await record(self.session, event, actor=ANONYMOUS, subject=ANONYMOUS, outcome=Outcome.FAILURE, meta=meta)

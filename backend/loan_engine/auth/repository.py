@@ -1,4 +1,5 @@
-"""Queries for accounts, sign-in sessions, refresh tokens and the sign-in throttle. Flushes, never commits."""
+"""Queries for accounts, sign-in sessions, refresh tokens, the second factor and the sign-in throttle.
+Flushes, never commits."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, func, or_, select, text, tuple_, update
+from sqlalchemy import Row, delete, func, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from loan_engine.auth.models import AccountToken, AuthSession, RefreshToken, User
+from loan_engine.auth.models import AccountToken, AuthSession, MfaAuthenticator, MfaRecoveryCode, RefreshToken, User
 from loan_engine.auth.tokens import secret_digest
 
 # id, email, display_name, roles, status, created_at, last_sign_in_at, email_verified_at, session revoked_at,
@@ -39,7 +40,7 @@ async def email_taken(session: AsyncSession, email: str) -> bool:
     return (await session.scalar(select(func.count()).where(User.email == email))) != 0
 
 
-async def add(session: AsyncSession, row: User | AuthSession | RefreshToken) -> None:
+async def add(session: AsyncSession, row: User | AuthSession | RefreshToken | MfaAuthenticator) -> None:
     session.add(row)
     await session.flush()
 
@@ -86,6 +87,51 @@ async def live_account_token(session: AsyncSession, raw: str, purpose: str) -> A
         AccountToken.expires_at > func.now(),
     )
     return (await session.scalars(query)).one_or_none()
+
+
+# ---- the second factor (the rules are in mfa.py) ---------------------------------------------
+
+
+async def authenticator(
+    session: AsyncSession, user_id: uuid.UUID, *, for_update: bool = False
+) -> MfaAuthenticator | None:
+    """The person's TOTP authenticator, confirmed or in enrolment (locked: code checks are serialised, so
+    one code's step is accepted once however many requests carry it)."""
+    query = select(MfaAuthenticator).where(MfaAuthenticator.user_id == user_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.scalars(query)).one_or_none()
+
+
+async def delete_second_factor(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Remove the authenticator and every recovery code of the person."""
+    await session.execute(delete(MfaRecoveryCode).where(MfaRecoveryCode.user_id == user_id))
+    await session.execute(delete(MfaAuthenticator).where(MfaAuthenticator.user_id == user_id))
+
+
+async def replace_recovery_codes(session: AsyncSession, user_id: uuid.UUID, digests: list[bytes]) -> None:
+    """The person's recovery codes become exactly these (earlier ones, used or not, stop working)."""
+    await session.execute(delete(MfaRecoveryCode).where(MfaRecoveryCode.user_id == user_id))
+    session.add_all(MfaRecoveryCode(id=uuid.uuid4(), user_id=user_id, code_hash=d) for d in digests)
+    await session.flush()
+
+
+async def spend_recovery_code(session: AsyncSession, user_id: uuid.UUID, digest: bytes) -> bool:
+    """Mark one unused recovery code of the person as used; False when there is none with this digest. One
+    UPDATE, so two requests with the same code cannot both succeed."""
+    result = await session.execute(
+        update(MfaRecoveryCode)
+        .where(
+            MfaRecoveryCode.user_id == user_id, MfaRecoveryCode.code_hash == digest, MfaRecoveryCode.used_at.is_(None)
+        )
+        .values(used_at=func.now())
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def recovery_codes_left(session: AsyncSession, user_id: uuid.UUID) -> int:
+    query = select(func.count()).where(MfaRecoveryCode.user_id == user_id, MfaRecoveryCode.used_at.is_(None))
+    return int(await session.scalar(query) or 0)
 
 
 # ---- principals ------------------------------------------------------------------------------

@@ -111,3 +111,106 @@ class PasswordReset(ApiStruct):
 
 class EmailVerification(ApiStruct):
     token: Annotated[str, msgspec.Meta(min_length=1, max_length=200, description="The token from the link")]
+
+
+# ---- the second factor ------------------------------------------------------------------------
+
+TotpCode = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern_meaning(r"^\d{6}$", "must be the 6 digits the authenticator app shows"), examples=["123456"]
+    ),
+]
+RecoveryCode = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern_meaning(r"^[A-Za-z0-9 -]{16,24}$", "must be a recovery code like abcd-efgh-jkmn-pqrs"),
+        examples=["abcd-efgh-jkmn-pqrs"],
+    ),
+]
+StepToken = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=200, description="The mfaToken of the sign-in's answer")
+]
+
+
+class MfaStepRead(ApiStruct):
+    """The password was right and a second step is needed before the sign-in is issued: `challenge` (send
+    a code or a recovery code to /auth/login/mfa) or `enrol` (staff without an authenticator: set one up
+    with /auth/login/enrolment). `mfaToken` is good for this one step and `expiresIn` seconds."""
+
+    step: Literal["challenge", "enrol"]
+    mfa_token: str
+    expires_in: int
+
+
+class MfaSignInCode(ApiStruct):
+    """The second step of a sign-in: the challenge's token and either a code or a recovery code."""
+
+    mfa_token: StepToken
+    code: TotpCode | None = None
+    recovery_code: RecoveryCode | None = None
+
+
+class MfaStepToken(ApiStruct):
+    mfa_token: StepToken
+
+
+class MfaEnrolmentConfirm(ApiStruct):
+    mfa_token: StepToken
+    code: TotpCode
+
+
+class MfaCode(ApiStruct):
+    code: TotpCode
+
+
+class MfaProofRequest(ApiStruct):
+    """A current second factor: a code from the app, or one of the recovery codes (it is spent)."""
+
+    code: TotpCode | None = None
+    recovery_code: RecoveryCode | None = None
+
+
+class MfaSetupRead(ApiStruct):
+    """A new authenticator secret: enter `secret` in the app, or open `otpauthUri` (what a QR code holds)."""
+
+    secret: str
+    otpauth_uri: str
+
+
+class RecoveryCodesRead(ApiStruct):
+    """Ten one-time recovery codes, shown this once (only their digests are kept)."""
+
+    codes: list[str]
+
+
+class EnrolledSessionRead(ApiStruct):
+    """The sign-in that an enrolment completed, with the new recovery codes (shown this once)."""
+
+    access_token: str
+    expires_in: int
+    user: UserRead
+    recovery_codes: list[str]
+    token_type: Literal["Bearer"] = "Bearer"
+
+
+class MfaStatusRead(ApiStruct):
+    enabled: bool
+    required: bool  # staff must have it; borrowers may turn it on and off
+    enabled_at: datetime | None
+    recovery_codes_left: int
+
+
+# ---- email change -----------------------------------------------------------------------------
+
+
+class EmailChangeRequest(ApiStruct):
+    new_email: Email
+    password: Password  # the current password: a borrowed unlocked screen cannot take the account
+
+
+class EmailChangeRead(ApiStruct):
+    """A link was sent to `pendingEmail`; the account keeps its current address until it is opened."""
+
+    pending_email: str
+    expires_at: datetime

@@ -1,4 +1,5 @@
-"""Sign-up, sign-in, refresh-token rotation, sign-out and password change.
+"""Sign-up, sign-in (with its second step: a code, or a staff member's enrolment), refresh-token rotation,
+sign-out and password change.
 
 Each public method is a use case: its writes run in one transaction (`db.transactions.transaction`),
 joined by the throttle and the audit log; password hashing and verification never run inside one.
@@ -16,13 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.request import RequestMeta
 from loan_engine.audit.service import ANONYMOUS, Outcome, Party, record
-from loan_engine.auth import events, notices, repository, throttle
+from loan_engine.auth import events, mfa, notices, repository, throttle
+from loan_engine.auth.account_tokens import TTL, Purpose, issue, spend
 from loan_engine.auth.accounts import new_user, normalize_email, user_read
 from loan_engine.auth.models import AuthSession, RefreshToken, User
 from loan_engine.auth.passwords import PasswordHashing, check_policy, user_inputs_for
 from loan_engine.auth.principal import Role, UserPrincipal, UserStatus
 from loan_engine.auth.recovery import send_verification
-from loan_engine.auth.schemas import UserRead
+from loan_engine.auth.schemas import MfaSetupRead, UserRead
 from loan_engine.auth.tokens import (
     REFRESH_IDLE_TTL,
     SESSION_ABSOLUTE_TTL,
@@ -31,6 +33,7 @@ from loan_engine.auth.tokens import (
     new_opaque_secret,
     secret_digest,
 )
+from loan_engine.crypto import KeyWrapper
 from loan_engine.db.transactions import require_transaction, transaction
 from loan_engine.errors import (
     AuthenticationError,
@@ -46,6 +49,7 @@ T = TypeVar("T")
 log = structlog.get_logger("loan_engine.auth")
 INVALID_CREDENTIALS = "Invalid email or password"
 INVALID_REFRESH = "The sign-in has ended or the refresh token is not valid; sign in again"
+INVALID_STEP = "This sign-in step has expired or was already completed; sign in again"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,21 @@ class IssuedSession:
     user: UserRead
 
 
+@dataclass(frozen=True, slots=True)
+class MfaStep:
+    """A right password whose sign-in needs a second step first (`challenge` or `enrol`)."""
+
+    step: str
+    token: str
+    expires_in: int
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolledSession:
+    issued: IssuedSession
+    recovery_codes: list[str]
+
+
 class AuthService:
     """The sign-in use cases. Each runs its database work in one transaction (`db.transactions`); password
     hashing and verification (~50 ms of CPU) run outside it, so no transaction waits on Argon2id."""
@@ -68,11 +87,16 @@ class AuthService:
         tokens: TokenService,
         passwords: PasswordHashing,
         mail: MailComposer | None = None,
+        *,
+        keys: KeyWrapper | None = None,
+        issuer: str = "Loan Engine",
     ) -> None:
         self.session = session
         self.tokens = tokens
         self.passwords = passwords
         self.mail = mail or MailComposer(MailSettings())
+        self.keys = keys or KeyWrapper.from_base64(None, "dev", prod=False)  # the app passes its own
+        self.issuer = issuer  # the name authenticator apps show next to the code
 
     # ---- registration and sign-in -------------------------------------------------------------
 
@@ -111,10 +135,12 @@ class AuthService:
 
         return _or_raise(await transaction(self.session, create))
 
-    async def login(self, email: str, password: str, meta: RequestMeta) -> IssuedSession:
+    async def login(self, email: str, password: str, meta: RequestMeta) -> IssuedSession | MfaStep:
         """Sign in. Unknown email, wrong password and disabled account all get the same 401 after the
         same work (one Argon2id verification). The attempt is reserved on the account and source
-        back-off before the password is checked (`throttle.reserve`), so parallel guesses cannot outrun it."""
+        back-off before the password is checked (`throttle.reserve`), so parallel guesses cannot outrun it.
+        A right password of an account with a second factor, or of staff without one, gets a step
+        (`MfaStep`) instead of a session."""
         email = normalize_email(email)
         attempts = [(throttle.ACCOUNT, email), (throttle.SOURCE, meta.source_address)]
 
@@ -133,7 +159,7 @@ class AuthService:
             await transaction(self.session, lambda: self._sign_in_failed(subject, reason, meta))
             raise AuthenticationError(INVALID_CREDENTIALS)
         rehashed = await self.passwords.hash(password) if check.needs_rehash else None
-        return await transaction(self.session, lambda: self._signed_in(user.id, rehashed, meta))
+        return await transaction(self.session, lambda: self._password_accepted(user.id, rehashed, meta))
 
     async def _sign_in_failed(self, subject: Party, reason: str, meta: RequestMeta) -> None:
         # the failure was counted when the attempt was reserved
@@ -147,17 +173,123 @@ class AuthService:
             details={"reason": reason},
         )
 
-    async def _signed_in(self, user_id: uuid.UUID, rehashed: str | None, meta: RequestMeta) -> IssuedSession:
+    async def _password_accepted(
+        self, user_id: uuid.UUID, rehashed: str | None, meta: RequestMeta
+    ) -> IssuedSession | MfaStep:
         # Loaded again: a retried transaction must not touch rows its rolled-back predecessor loaded.
         user = await repository.get_user(self.session, user_id)
         if user is None:
             raise AuthenticationError(INVALID_CREDENTIALS)
         await throttle.clear(self.session, throttle.ACCOUNT, user.email)
         await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
-        signed_in_at = datetime.now(UTC)
-        user.last_sign_in_at = signed_in_at
         if rehashed is not None:  # the hash parameters were raised since this hash was made
             user.password_hash = rehashed
+            await self.session.flush()
+        if await mfa.enabled(self.session, user.id):
+            return await self._step(user, Purpose.MFA_CHALLENGE, "challenge", meta)
+        if mfa.required_for(user.roles):
+            return await self._step(user, Purpose.MFA_ENROLMENT, "enrol", meta)
+        return await self._signed_in(user.id, meta, second_factor=None)
+
+    async def _step(self, user: User, purpose: Purpose, step: str, meta: RequestMeta) -> MfaStep:
+        """A single-purpose, short-lived token for the sign-in's next step (a newer one voids it)."""
+        link = await issue(self.session, user.id, purpose, user.email)
+        await record(
+            self.session,
+            events.MFA_CHALLENGED,
+            actor=Party.user(user.id),
+            subject=Party.user(user.id),
+            meta=meta,
+            details={"step": step},
+        )
+        return MfaStep(step, link.raw, int(TTL[purpose].total_seconds()))
+
+    # ---- the second step of a sign-in ---------------------------------------------------------
+
+    async def complete_challenge(self, raw_token: str, proof: mfa.Proof, meta: RequestMeta) -> IssuedSession:
+        """Finish a sign-in with a code from the app or a recovery code. A wrong code is a 422 (the step
+        stays usable until it expires); every attempt is throttled like sign-in."""
+
+        async def attempt() -> IssuedSession | LoanEngineError:
+            user_id = await self._step_owner(raw_token, Purpose.MFA_CHALLENGE, meta)
+            if isinstance(user_id, LoanEngineError):
+                return user_id
+            checked = await mfa.check(self.session, self.keys, user_id, proof)
+            if checked.method is None:
+                await mfa.refused(self.session, user_id, str(checked.refusal), "sign_in", meta)
+                return ValidationError.one(proof.field, mfa.NOT_CORRECT)
+            if await spend(self.session, raw_token, Purpose.MFA_CHALLENGE) is None:
+                return AuthenticationError(INVALID_STEP)
+            await mfa.attempt_succeeded(self.session, user_id, meta)
+            if checked.method is mfa.Method.RECOVERY_CODE:
+                await mfa.recovery_code_spent(self.session, self.mail, user_id, checked, "sign_in", meta)
+            return await self._signed_in(user_id, meta, second_factor=checked.method.value)
+
+        return _or_raise(await transaction(self.session, attempt))
+
+    async def begin_enrolment(self, raw_token: str, meta: RequestMeta) -> MfaSetupRead:
+        """A staff member's first sign-in step: a new authenticator secret to enter in the app."""
+
+        async def begin() -> MfaSetupRead | LoanEngineError:
+            token = await repository.live_account_token(self.session, raw_token, Purpose.MFA_ENROLMENT.value)
+            user = None if token is None else await repository.get_user(self.session, token.user_id)
+            if token is None or user is None:
+                return await self._step_refused(meta)
+            secret = await mfa.start_enrolment(self.session, self.keys, user.id)
+            return mfa.setup_read(secret, user.email, self.issuer)
+
+        return _or_raise(await transaction(self.session, begin))
+
+    async def confirm_enrolment(self, raw_token: str, code: str, meta: RequestMeta) -> EnrolledSession:
+        """Confirm the authenticator with its first code: the sign-in is issued, with recovery codes."""
+
+        async def confirm() -> EnrolledSession | LoanEngineError:
+            user_id = await self._step_owner(raw_token, Purpose.MFA_ENROLMENT, meta)
+            if isinstance(user_id, LoanEngineError):
+                return user_id
+            codes = await mfa.confirm_enrolment(self.session, self.keys, user_id, code)
+            if codes is None:
+                await mfa.refused(self.session, user_id, mfa.Refusal.WRONG_CODE, "enrolment", meta)
+                return ValidationError.one("code", mfa.NOT_CORRECT)
+            if await spend(self.session, raw_token, Purpose.MFA_ENROLMENT) is None:
+                return AuthenticationError(INVALID_STEP)
+            await mfa.attempt_succeeded(self.session, user_id, meta)
+            await mfa.enrolled(self.session, self.mail, user_id, "sign_in", meta)
+            return EnrolledSession(await self._signed_in(user_id, meta, second_factor="enrolled"), codes)
+
+        return _or_raise(await transaction(self.session, confirm))
+
+    async def _step_owner(self, raw_token: str, purpose: Purpose, meta: RequestMeta) -> uuid.UUID | LoanEngineError:
+        """The account of a live step token, with one code attempt reserved on its back-off; or the
+        refusal (an unknown or expired token counts against the source address)."""
+        token = await repository.live_account_token(self.session, raw_token, purpose.value)
+        if token is None:
+            return await self._step_refused(meta)
+        if wait := await mfa.reserve_attempt(self.session, token.user_id, meta):
+            return RateLimitedError(wait, "Too many wrong codes; try again later")
+        return token.user_id
+
+    async def _step_refused(self, meta: RequestMeta) -> LoanEngineError:
+        if wait := await throttle.reserve(self.session, [(throttle.SOURCE, meta.source_address)]):
+            return RateLimitedError(wait, "Too many failed attempts from this address; try again later")
+        await record(
+            self.session,
+            events.MFA_CODE_REFUSED,
+            actor=ANONYMOUS,
+            subject=ANONYMOUS,
+            outcome=Outcome.FAILURE,
+            meta=meta,
+            details={"reason": "expired_step", "during": "sign_in"},
+        )
+        return AuthenticationError(INVALID_STEP)
+
+    async def _signed_in(self, user_id: uuid.UUID, meta: RequestMeta, *, second_factor: str | None) -> IssuedSession:
+        """Issue the sign-in (every factor is proven): the session, the new-sign-in alert, the audit row."""
+        user = await repository.get_user(self.session, user_id)
+        if user is None or user.status != UserStatus.ACTIVE:
+            raise AuthenticationError(INVALID_CREDENTIALS)
+        signed_in_at = datetime.now(UTC)
+        user.last_sign_in_at = signed_in_at
         await self.session.flush()
         issued, auth_session_id = await self._start_session_with_id(user, meta)
         await notices.new_sign_in(
@@ -175,6 +307,7 @@ class AuthService:
             actor=Party.user(user.id),
             subject=Party.user(user.id),
             meta=meta,
+            details={"secondFactor": second_factor} if second_factor else None,
         )
         return issued
 

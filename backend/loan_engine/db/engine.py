@@ -36,6 +36,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
             "command_timeout": settings.command_timeout_s,
             "server_settings": {
                 "statement_timeout": str(settings.db_statement_timeout_ms),
+                "lock_timeout": str(settings.db_lock_timeout_ms),
                 "application_name": "loan-engine",
             },
         },

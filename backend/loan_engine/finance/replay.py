@@ -531,6 +531,12 @@ def order_key(event: Event) -> tuple[date, int, int]:
     return event.value_date, _RANK[event.kind], event.seq
 
 
+def ranked_after(kind: EventKind) -> frozenset[EventKind]:
+    """The kinds that replay after ``kind`` on the same value date (a new event of ``kind`` comes last
+    unless the loan has one of these on its value date, or anything later)."""
+    return frozenset(other for other, rank in _RANK.items() if rank > _RANK[kind])
+
+
 def _refuse(field_name: str, message: str) -> FinanceInputError:
     return FinanceInputError(field_name, message)
 

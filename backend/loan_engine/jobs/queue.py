@@ -11,7 +11,7 @@ from procrastinate import App, PsycopgConnector
 
 from loan_engine.db.engine import create_engine, create_sessionmaker
 from loan_engine.jobs.runtime import WorkerRuntime, transport_for
-from loan_engine.jobs.tasks import jobs
+from loan_engine.jobs.tasks import blueprint
 from loan_engine.settings import Settings
 
 
@@ -22,7 +22,7 @@ def conninfo(database_url: str) -> str:
 
 def build_app(database_url: str) -> App:
     app = App(connector=PsycopgConnector(conninfo=conninfo(database_url), min_size=1, max_size=4))
-    app.add_tasks_from(jobs, namespace="le")
+    app.add_tasks_from(blueprint(), namespace="le")
     return app
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, true, tuple_, update
+from sqlalchemy import Table, and_, bindparam, delete, exists, insert, or_, select, true, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.loans.models import Loan, LoanInstallment, LoanTransaction
@@ -81,18 +81,15 @@ async def insert_transaction(session: AsyncSession, values: dict[str, Any]) -> d
     return booked
 
 
-async def events_from(session: AsyncSession, loan_id: uuid.UUID, on: date) -> Sequence[Any]:
-    """The loan's transactions with a value date on or after ``on`` (whether a new one comes last)."""
-    result = await session.execute(
-        select(
-            LoanTransaction.kind,
-            LoanTransaction.value_date,
-            LoanTransaction.amount,
-            LoanTransaction.seq,
-            LoanTransaction.reverses_seq,
-        ).where(LoanTransaction.loan_id == loan_id, LoanTransaction.value_date >= on)
+async def has_events_after(session: AsyncSession, loan_id: uuid.UUID, on: date, kinds_after: Iterable[str]) -> bool:
+    """Whether a new event on ``on`` would not come last: the loan has a transaction on a later value date,
+    or one on ``on`` of a kind that replays after it. One EXISTS, whatever the loan's age."""
+    later = or_(
+        LoanTransaction.value_date > on,
+        and_(LoanTransaction.value_date == on, LoanTransaction.kind.in_(list(kinds_after))),
     )
-    return result.all()
+    found = await session.scalar(select(exists().where(LoanTransaction.loan_id == loan_id, later)))
+    return bool(found)
 
 
 async def history(session: AsyncSession, loan_id: uuid.UUID) -> Sequence[Any]:

@@ -45,9 +45,9 @@ from loan_engine.finance.replay import (
     LoanStatus,
     apply,
     book,
-    order_key,
     payoff_quote,
     possible_kinds,
+    ranked_after,
     replay,
 )
 from loan_engine.idempotency.service import Outcome, RequestKey, run_once
@@ -300,9 +300,11 @@ class LoanService:
             event = Event(kind, value_date, amount, seq, reverses)
         except FinanceInputError as exc:
             raise _invalid(exc) from None
-        key = order_key(event)
-        later = await repository.events_from(self.session, loan.id, value_date)
-        fast = kind is not EventKind.PAYMENT_REVERSAL and all(order_key(_event(row)) < key for row in later)
+        # The common case (a payment today on a loan with nothing dated later) applies one event to the
+        # stored state; anything else replays the history.
+        fast = kind is not EventKind.PAYMENT_REVERSAL and not await repository.has_events_after(
+            self.session, loan.id, value_date, (k.value for k in ranked_after(kind))
+        )
         mapping = mapping_for(loan.product_code)
         try:
             if fast:

@@ -17,6 +17,9 @@ SUBJECTS = {
     "password_reset": "Reset your {lender} password",
     "new_sign_in": "New sign-in to your {lender} account",
     "password_changed": "Your {lender} password was changed",
+    "mfa_changed": "Two-step sign-in changed on your {lender} account",
+    "recovery_code_used": "A recovery code was used on your {lender} account",
+    "email_change": "Your {lender} email address is being changed",
 }
 
 

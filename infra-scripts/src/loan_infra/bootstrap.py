@@ -118,7 +118,7 @@ def _database_parameters(aws: Aws, config: Config) -> dict[str, str]:
 
 def _api_parameters(aws: Aws, config: Config, net: NetworkFacts, app_secrets: secrets.AppSecrets) -> dict[str, str]:
     by_env = {r.env: r.resource_arn for r in app_secrets.refs}
-    db_arn, jwt_arn = by_env["DATABASE_URL"], by_env["JWT_SECRET"]
+    db_arn, jwt_arn, kek_arn = by_env["DATABASE_URL"], by_env["JWT_SECRET"], by_env["DATA_KEK"]
     params = {
         "EnvironmentName": config.prefix,
         "RepositoryName": config.names.repository,
@@ -133,6 +133,7 @@ def _api_parameters(aws: Aws, config: Config, net: NetworkFacts, app_secrets: se
         "ExistingClusterName": config.ecs.cluster,
         "DatabaseUrlSecretArn": db_arn,
         "JwtSecretArn": jwt_arn,
+        "DataKekSecretArn": kek_arn,
         "Cpu": str(config.ecs.cpu),
         "Memory": str(config.ecs.memory),
         "HealthCheckPath": config.alb.health_check_path,

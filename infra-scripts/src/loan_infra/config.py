@@ -92,6 +92,7 @@ class ScheduleConfig:
 class SecretsConfig:
     database_url: str = ""
     jwt: str = ""
+    data_kek: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ class Names:
         self.distribution_id = out.get("DistributionId", config.web.distribution_id)
         self.database_url_secret = config.secrets.database_url or f"{config.app}/{config.environment}/database-url"
         self.jwt_secret = config.secrets.jwt or f"{config.app}/{config.environment}/jwt"
+        self.data_kek_secret = config.secrets.data_kek or f"{config.app}/{config.environment}/data-kek"
 
 
 def load_config(path: str | None, overrides: Sequence[str] = (), **flags: str | None) -> Config:

@@ -1,18 +1,23 @@
-"""The API's secrets (DATABASE_URL and the JWT signing key) in Secrets Manager or SSM Parameter Store.
+"""The API's secrets (DATABASE_URL, the JWT signing key and the data key-encryption key DATA_KEK) in
+Secrets Manager or SSM Parameter Store.
 
 The task definition only ever carries ARNs (`secrets: [{name, valueFrom}]`); ECS resolves them
 at task start with the execution role. Values are read from the environment when they must be
 supplied by a person (the database URL), generated when they can be (the JWT key), and never
 printed, passed as flags, or overwritten by a re-run.
 
-Config values for `secrets.database_url` and `secrets.jwt` can be a Secrets Manager name (created
-if missing), a Secrets Manager ARN, or an SSM parameter ARN (both reused as they are).
+Config values for `secrets.database_url`, `secrets.jwt` and `secrets.data_kek` can be a Secrets Manager
+name (created if missing), a Secrets Manager ARN, or an SSM parameter ARN (both reused as they are).
+DATA_KEK (32 random bytes, base64) wraps the per-record data keys of encrypted fields (tax ids, dates of
+birth, TOTP secrets); without it a production API answers 503 on those routes. It is generated once and
+never rotated by this tool: a new key must first re-wrap every stored data key (docs/SECURITY.md).
 A Secrets Manager JWT secret is JSON with JWT_SECRET and JWT_PREVIOUS_SECRET, so a rotation can
 keep accepting tokens signed with the previous key until they expire.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets as pysecrets
@@ -51,28 +56,47 @@ class AppSecrets:
         return sorted({r.resource_arn for r in self.refs if r.store == store})
 
 
+@dataclass(frozen=True)
+class _Spec:
+    """One app secret: its config value (name or ARN), the env var it feeds, and how a new one starts."""
+
+    spec: str
+    env: str
+    initial: Callable[[], str]
+    json_keys: bool = False
+
+
+def _specs(names: Names) -> tuple[_Spec, ...]:
+    return (
+        _Spec(names.database_url_secret, "DATABASE_URL", _database_url_from_env),
+        _Spec(names.jwt_secret, "JWT_SECRET", _new_jwt_document, json_keys=True),
+        _Spec(names.data_kek_secret, "DATA_KEK", _new_data_kek),
+    )
+
+
 def ensure_app_secrets(aws: Aws, out: Reporter, names: Names) -> AppSecrets:
-    """Look up both secrets, creating the missing Secrets Manager ones (bootstrap)."""
-    db = _ensure(aws, out, names.database_url_secret, "DATABASE_URL", _database_url_from_env)
-    jwt = _ensure(aws, out, names.jwt_secret, "JWT_SECRET", _new_jwt_document)
-    return AppSecrets((*_refs(db, "DATABASE_URL", json_keys=False), *_refs(jwt, "JWT_SECRET", json_keys=True)))
+    """Look up every app secret, creating the missing Secrets Manager ones (bootstrap)."""
+    refs: list[SecretRef] = []
+    for one in _specs(names):
+        arn = _ensure(aws, out, one.spec, one.env, one.initial)
+        refs += _refs(arn, one.env, json_keys=one.json_keys)
+    return AppSecrets(tuple(refs))
 
 
 def resolve_app_secrets(aws: Aws, names: Names, *, predict_missing: bool = False) -> AppSecrets:
-    """Resolve both secrets to ARNs without creating or reading anything (deploys).
+    """Resolve every app secret to ARNs without creating or reading anything (deploys).
 
     With `predict_missing`, a secret that does not exist yet gets the ARN pattern it will have
     (`name-??????`: Secrets Manager appends six random characters), for writing IAM policies first.
     """
-    arns = []
-    for spec in (names.database_url_secret, names.jwt_secret):
-        arn = _resolve(aws, spec)
+    refs: list[SecretRef] = []
+    for one in _specs(names):
+        arn = _resolve(aws, one.spec)
         if arn is None and not predict_missing:
-            raise InfraError(f"secret {spec} does not exist: run `loan-infra bootstrap` first")
-        predicted = spec if spec.startswith("arn:") else _arn_pattern(aws, spec)
-        arns.append(arn or predicted)
-    db, jwt = arns
-    return AppSecrets((*_refs(db, "DATABASE_URL", json_keys=False), *_refs(jwt, "JWT_SECRET", json_keys=True)))
+            raise InfraError(f"secret {one.spec} does not exist: run `loan-infra bootstrap` first")
+        predicted = one.spec if one.spec.startswith("arn:") else _arn_pattern(aws, one.spec)
+        refs += _refs(arn or predicted, one.env, json_keys=one.json_keys)
+    return AppSecrets(tuple(refs))
 
 
 def _arn_pattern(aws: Aws, name: str) -> str:
@@ -140,6 +164,11 @@ def _database_url_from_env() -> str:
     if not value.startswith(("postgresql://", "postgres://", "postgresql+asyncpg://")):
         raise ConfigError(f"{DATABASE_URL_ENV} must start with postgresql://")
     return value
+
+
+def _new_data_kek() -> str:
+    # The app's DATA_KEK format (settings.py): 32 random bytes, standard base64.
+    return base64.b64encode(pysecrets.token_bytes(32)).decode("ascii")
 
 
 def _new_jwt_document(previous: str | None = None) -> str:

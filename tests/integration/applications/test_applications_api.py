@@ -104,6 +104,10 @@ async def test_accepting_books_the_loan_on_the_offer_schedule(world: World) -> N
     assert len(schedule) == offer["termPeriods"]
     assert schedule[0]["dueDate"] == offer["firstPaymentDate"]
     assert Decimal(schedule[0]["principalDue"]) + Decimal(schedule[0]["interestDue"]) == Decimal(offer["payment"])
+    # The offer's payment schedule (Reg Z 1026.18(g)) ends with the loan's last installment.
+    last = schedule[-1]
+    assert last["dueDate"] == offer["finalPaymentDate"]
+    assert Decimal(last["principalDue"]) + Decimal(last["interestDue"]) == Decimal(offer["finalPayment"])
     twice = await world.client.post(
         path,
         json={"offer": 1, "esignConsent": True, "signatureName": "Grace Hopper"},

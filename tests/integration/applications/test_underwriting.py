@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from loan_engine.jobs.queue import build_app, run_worker
+from loan_engine.settings import Settings
 from tests.integration.applications.conftest import BANKRUPT, DELINQUENT, PRIME, World, key, sections
 from tests.integration.auth.conftest import MakeAccount, audit_rows, sql
 
@@ -161,3 +163,43 @@ async def test_the_expiry_step_stores_expired_once_with_its_funnel_row(world: Wo
     assert {r.id: r.status for r in rows} == {lapsed["id"]: "expired", current["id"]: "approved"}
     steps = await sql(db, "SELECT step FROM application_funnel_events WHERE application_id = :id", id=lapsed["id"])
     assert [s.step for s in steps][-1] == "expired"
+
+
+async def test_the_hourly_job_expires_lapsed_offers(world: World, db: AsyncEngine, settings: Settings) -> None:
+    lapsed = await world.apply(PRIME)
+    await sql(db, "UPDATE applications SET expires_at = now() - interval '1 minute' WHERE id = :id", id=lapsed["id"])
+    assert settings.database_url is not None
+    app = build_app(settings.database_url)
+    async with app.open_async():
+        await app.tasks["le:applications.expire_offers"].defer_async(timestamp=0)
+    await run_worker(settings, wait=False, install_signal_handlers=False)
+    [row] = await sql(db, "SELECT status FROM applications WHERE id = :id", id=lapsed["id"])
+    assert row.status == "expired"
+
+
+async def test_staff_reads_name_the_claimant_the_reviewer_and_the_reason_choices(
+    world: World, make_account: MakeAccount
+) -> None:
+    declined = await world.apply(BANKRUPT)
+    base = f"/api/applications/{declined['id']}"
+    await world.staff(f"{base}/claim", world.underwriter)
+    queue = await world.client.get("/api/applications?status=declined", headers=world.underwriter.auth)
+    [row] = queue.json()["items"]
+    assert row["applicant"] == "Grace Hopper"
+    assert world.underwriter.email in row["assigneeName"]
+    assert row["overridePending"] is False
+    second = await make_account("underwriter")
+    taken = await world.staff(f"{base}/claim", second)
+    assert taken.status_code == 409
+    assert world.underwriter.email in taken.json()["detail"]
+    await world.staff(f"{base}/decision", world.underwriter, {"action": "approve", "note": "discharged"})
+    waiting = await world.client.get("/api/applications?status=declined", headers=world.underwriter.auth)
+    assert waiting.json()["items"][0]["overridePending"] is True
+    review = (await world.client.get(f"{base}/review", headers=second.auth)).json()
+    assert [p["email"] for p in review["people"]] == [world.underwriter.email]
+    assert {"code": "BANKRUPTCY", "text": "Bankruptcy"} in review["reasonChoices"]
+    assert review["policyMs"] is not None
+    assert review["quoteMs"] is not None
+    # A borrower's own list never names staff.
+    mine = await world.client.get("/api/applications", headers=world.borrower.auth)
+    assert mine.json()["items"][0]["assigneeName"] is None

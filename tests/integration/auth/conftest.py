@@ -1,16 +1,22 @@
 """Helpers for the identity tests: accounts made through the real endpoints, roles set in the database,
-tokens minted with the test key (for the attack suite), and direct SQL for checking what was stored."""
+tokens minted with the test key (for the attack suite), and direct SQL for checking what was stored.
+
+Staff sign in with a second factor: `make_account("admin", mfa=True)` sets up an authenticator through
+the real API (codes computed with pyotp), and `sign_in(client, account)` completes whatever step the
+sign-in asks for (a code, or a first-time enrolment), so a test gets an enrolled staff session in one call."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from typing import Any
 
 import jwt
+import pyotp
 import pytest
 from httpx import Response
 from litestar import Litestar
@@ -32,10 +38,24 @@ class Account:
     password: str
     access_token: str
     refresh_token: str
+    totp_secret: str | None = None  # set once the account has an authenticator
+    recovery_codes: list[str] = field(default_factory=list)
+    last_step: int = 0  # the TOTP step of the last code sent (the server refuses it again)
 
     @property
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.access_token}"}
+
+    async def next_code(self) -> str:
+        """A code the server has not seen yet: the current step's, or the next one's (accepted within the
+        window) when the current one was just used; waits for a later step only when both were used."""
+        assert self.totp_secret is not None, "the account has no authenticator"
+        now = int(time.time() // 30)
+        step = max(now, self.last_step + 1)
+        if step > now + 1:
+            await asyncio.sleep((step - 1) * 30 - time.time() + 0.1)
+        self.last_step = step
+        return pyotp.TOTP(self.totp_secret).generate_otp(step)
 
 
 def refresh_cookie(response: Response, name: str = "le_refresh") -> dict[str, Any]:
@@ -91,15 +111,62 @@ MakeAccount = Callable[..., Awaitable[Account]]
 
 @pytest.fixture
 def make_account(client: Client, db: AsyncEngine) -> MakeAccount:
-    """An account with the given roles (registered as a borrower, then re-roled in the database)."""
+    """An account with the given roles (registered as a borrower, then re-roled in the database). Its
+    registration's sign-in stays usable; `mfa=True` also sets up an authenticator through the API (what
+    a staff account needs to sign in again, see `sign_in`)."""
 
-    async def make(*roles: str, email: str | None = None) -> Account:
+    async def make(*roles: str, email: str | None = None, mfa: bool = False) -> Account:
         account = await register(client, email=email)
         if roles and roles != ("borrower",):
             await set_roles(db, account.id, *roles)
+        if mfa:
+            await enrol(client, account)
         return account
 
     return make
+
+
+async def enrol(client: Client, account: Account) -> None:
+    """Turn on two-step sign-in from the account page (the signed-in account's own session)."""
+    setup = await client.post("/auth/mfa/enrolment", headers=account.auth)
+    assert setup.status_code == 200, setup.text
+    account.totp_secret = setup.json()["secret"]
+    confirmed = await client.post(
+        "/auth/mfa/enrolment/confirm", json={"code": await account.next_code()}, headers=account.auth
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    account.recovery_codes = confirmed.json()["codes"]
+
+
+async def sign_in(
+    client: Client, account: Account, *, recovery: bool = False, headers: dict[str, str] | None = None
+) -> Response:
+    """Sign in with the password and finish the step the answer asks for: a code (or, with `recovery`, a
+    recovery code) for a challenge, a first-time setup for `enrol`. The account's tokens are updated;
+    the final response is returned."""
+    response = await login(client, account.email, account.password, headers=headers)
+    if response.status_code != 200 or "step" not in response.json():
+        return _signed(account, response)
+    step = response.json()
+    if step["step"] == "challenge":
+        proof = {"recoveryCode": account.recovery_codes.pop()} if recovery else {"code": await account.next_code()}
+        body = {"mfaToken": step["mfaToken"], **proof}
+        return _signed(account, await client.post("/auth/login/mfa", json=body, headers=headers))
+    setup = await client.post("/auth/login/enrolment", json={"mfaToken": step["mfaToken"]}, headers=headers)
+    assert setup.status_code == 200, setup.text
+    account.totp_secret = setup.json()["secret"]
+    body = {"mfaToken": step["mfaToken"], "code": await account.next_code()}
+    confirmed = await client.post("/auth/login/enrolment/confirm", json=body, headers=headers)
+    if confirmed.status_code == 200:
+        account.recovery_codes = confirmed.json()["recoveryCodes"]
+    return _signed(account, confirmed)
+
+
+def _signed(account: Account, response: Response) -> Response:
+    if response.status_code == 200 and "accessToken" in response.json():
+        account.access_token = response.json()["accessToken"]
+        account.refresh_token = refresh_cookie(response)["value"]
+    return response
 
 
 async def audit_rows(db: AsyncEngine, event: str | None = None) -> list[Any]:

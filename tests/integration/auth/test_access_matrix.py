@@ -59,6 +59,18 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     ("POST", "/auth/refresh"): Public(401),  # no refresh cookie: nothing to refresh, whoever you are
     ("POST", "/auth/logout"): Public(204),
     ("POST", "/auth/token"): Public(401, form={"grant_type": "client_credentials"}),  # no client auth: invalid_client
+    # the second step of a sign-in: public, the step token is the credential (probes send an invalid body,
+    # so the source address's back-off is not spent here)
+    ("POST", "/auth/login/mfa"): Public(422, json={}),
+    ("POST", "/auth/login/enrolment"): Public(422, json={}),
+    ("POST", "/auth/login/enrolment/confirm"): Public(422, json={}),
+    # two-step sign-in from the account page (nobody in the matrix has it on: 409 where it must be)
+    ("GET", "/auth/mfa"): Guarded(PEOPLE, 200),
+    ("POST", "/auth/mfa/enrolment"): Guarded(PEOPLE, 200),
+    ("POST", "/auth/mfa/enrolment/confirm"): Guarded(PEOPLE, 422, json={}),
+    ("POST", "/auth/mfa/disable"): Guarded(PEOPLE, 409, json={"code": "123456"}),
+    ("POST", "/auth/mfa/recovery-codes"): Guarded(PEOPLE, 409, json={"code": "123456"}),
+    ("POST", "/auth/email/change"): Guarded(PEOPLE, 422, json={}),
     ("GET", "/auth/me"): Guarded(PEOPLE, 200),
     ("POST", "/auth/password"): Guarded(
         PEOPLE, 422, json={"currentPassword": "not-the-password", "newPassword": "violet-harbor-compass-27"}

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from loan_engine.api.request import RequestMeta
 from loan_engine.app import create_app
 from loan_engine.auth.passwords import PasswordHashing
-from loan_engine.auth.service import AuthService
+from loan_engine.auth.service import AuthService, IssuedSession
 from loan_engine.auth.tokens import TokenService
 from loan_engine.db.engine import create_sessionmaker
 from loan_engine.errors import RateLimitedError
@@ -135,6 +135,7 @@ async def test_the_throttle_is_shared_state_not_process_memory(
     with pytest.raises(RateLimitedError):
         await service.login(account.email, account.password, elsewhere)
     issued = await service.login(fresh.email, fresh.password, elsewhere)
+    assert isinstance(issued, IssuedSession)
     assert issued.user.email == fresh.email
     await service.session.close()
 

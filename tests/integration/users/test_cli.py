@@ -8,7 +8,7 @@ import sys
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.integration.auth.conftest import STRONG_PASSWORD, Client, audit_rows, login, register
+from tests.integration.auth.conftest import STRONG_PASSWORD, Account, Client, audit_rows, login, register, sign_in
 
 
 def create_admin(database_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -29,7 +29,10 @@ async def test_bootstraps_the_first_admin_from_stdin(client: Client, db: AsyncEn
     assert result.returncode == 0, result.stderr
     assert "admin root@bank.example" in result.stdout
     assert STRONG_PASSWORD not in result.stdout + result.stderr
-    signed_in = await login(client, "root@bank.example", STRONG_PASSWORD)
+    first = await login(client, "root@bank.example", STRONG_PASSWORD)
+    assert first.json()["step"] == "enrol"  # an admin sets up a second factor at the first sign-in
+    root = Account("", "root@bank.example", STRONG_PASSWORD, "", "")
+    signed_in = await sign_in(client, root)
     assert signed_in.status_code == 200
     assert signed_in.json()["user"]["roles"] == ["admin"]
     token = signed_in.json()["accessToken"]

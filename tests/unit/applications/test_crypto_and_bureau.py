@@ -10,7 +10,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 
 from loan_engine.applications.bureau import PERSONAS, BureauIdentity, SandboxBureau
-from loan_engine.applications.crypto import KeyMissingError, KeyWrapper, open_field, seal_fields
+from loan_engine.crypto import KeyMissingError, KeyWrapper, open_field, seal_fields
 from loan_engine.settings import Settings, SettingsError
 
 KEK = base64.b64encode(bytes(range(32))).decode()

@@ -21,8 +21,10 @@ from loan_engine.finance.replay import (
     LoanStatus,
     apply,
     book,
+    order_key,
     payoff_quote,
     post,
+    ranked_after,
     replay,
 )
 from loan_engine.finance.terms import InterestMethod, LoanTerms, OddDaysInterest
@@ -415,3 +417,23 @@ def test_a_payment_on_the_day_of_disbursement_pays_no_daily_interest() -> None:
     assert (effect.split.interest, effect.split.principal) == (D("0.00"), D("100.00"))
     assert state.principal_outstanding == D("1100.00")
     assert payoff_quote(c, active(c), START).total.amount == D("1200.00")
+
+
+def _any_event(kind: EventKind, day: date, seq: int) -> Event:
+    """A valid event of ``kind`` (some kinds carry no amount, a reversal names what it reverses)."""
+    reverses = 1 if kind is EventKind.PAYMENT_REVERSAL else None
+    try:
+        return Event(kind, day, D("1.00"), seq, reverses)
+    except FinanceInputError:
+        return Event(kind, day, D("0"), seq, reverses)
+
+
+def test_ranked_after_names_exactly_the_kinds_a_same_day_event_replays_before() -> None:
+    day = date(2026, 3, 1)
+    for kind in EventKind:
+        mine = _any_event(kind, day, 3)
+        for other in EventKind:
+            already = _any_event(other, day, 2)
+            assert (order_key(already) > order_key(mine)) == (other in ranked_after(kind))
+    assert EventKind.PAYMENT_REVERSAL in ranked_after(EventKind.PAYMENT)
+    assert EventKind.FEE_CHARGE not in ranked_after(EventKind.PAYMENT)

@@ -5,11 +5,13 @@ describe("navigation", () => {
     expect(visibleNavItems(false, []).map((i) => i.to)).toEqual(["/", "/products"]);
   });
 
-  it("adds my loans and the account page once signed in", () => {
+  it("adds my loans, applying and the account page once signed in", () => {
     expect(visibleNavItems(true, ["borrower"]).map((i) => i.label)).toEqual([
       "Loan calculator",
       "Products",
       "My loans",
+      "Apply",
+      "My applications",
       "Account",
     ]);
   });
@@ -23,6 +25,12 @@ describe("navigation", () => {
   it("shows admins the admin pages", () => {
     expect(visibleNavItems(true, ["admin"]).map((i) => i.to)).toContain("/admin/products");
     expect(visibleNavItems(true, ["borrower"]).map((i) => i.to)).not.toContain("/admin/products");
+  });
+
+  it("shows underwriters and admins the underwriting queue, and nobody else", () => {
+    expect(visibleNavItems(true, ["underwriter"]).map((i) => i.label)).toContain("Underwriting");
+    expect(visibleNavItems(true, ["admin"]).map((i) => i.to)).toContain("/underwriting");
+    expect(visibleNavItems(true, ["borrower"]).map((i) => i.to)).not.toContain("/underwriting");
   });
 
   it("hides role-restricted links from other roles", () => {

@@ -18,6 +18,14 @@ export const NAV_ITEMS: NavItem[] = [
   // One page, two audiences: staff search every loan, a borrower sees their own (staff label first).
   { to: "/loans", label: "Loans", audience: "signed-in", roles: ["admin", "underwriter"] },
   { to: "/loans", label: "My loans", audience: "signed-in", roles: ["borrower"] },
+  { to: "/apply", label: "Apply", audience: "signed-in", roles: ["borrower"] },
+  { to: "/applications", label: "My applications", audience: "signed-in", roles: ["borrower"] },
+  {
+    to: "/underwriting",
+    label: "Underwriting",
+    audience: "signed-in",
+    roles: ["admin", "underwriter"],
+  },
   { to: "/account", label: "Account", audience: "signed-in" },
   { to: "/admin/products", label: "Admin: products", audience: "signed-in", roles: ["admin"] },
 ];

@@ -1,5 +1,6 @@
 import type { ComponentType } from "react";
 import { createBrowserRouter, type RouteObject } from "react-router";
+import type { Role } from "@/features/auth/api/auth";
 import { RequireAuth } from "@/features/auth/components/RequireAuth";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { RouteErrorPage } from "./pages/RouteErrorPage";
@@ -75,6 +76,26 @@ export const routes: RouteObject[] = [
         lazy: async () => signedIn(await import("@/features/loans/components/LoanPage")),
       },
       {
+        path: "apply",
+        lazy: async () =>
+          borrowerOnly(await import("@/features/applications/components/ApplyPage")),
+      },
+      {
+        path: "apply/:id",
+        lazy: async () =>
+          borrowerOnly(await import("@/features/applications/components/ApplyPage")),
+      },
+      {
+        path: "applications",
+        lazy: async () =>
+          borrowerOnly(await import("@/features/applications/components/ApplicationsPage")),
+      },
+      {
+        path: "applications/:id",
+        lazy: async () =>
+          borrowerOnly(await import("@/features/applications/components/ApplicationPage")),
+      },
+      {
         path: "products",
         lazy: async () => ({
           Component: (await import("@/features/products/components/ProductsPage")).default,
@@ -99,32 +120,37 @@ export const routes: RouteObject[] = [
         path: "admin/products/:code/policy",
         lazy: async () => adminOnly(await import("@/features/policy/components/PolicyPage")),
       },
+      {
+        path: "underwriting",
+        lazy: async () => staffOnly(await import("@/features/underwriting/components/QueuePage")),
+      },
+      {
+        path: "underwriting/:id",
+        lazy: async () => staffOnly(await import("@/features/underwriting/components/ReviewPage")),
+      },
       { path: "*", Component: NotFoundPage },
     ],
   },
 ];
 
-/** A page for any signed-in user (signed out: to sign-in). */
-function signedIn({ default: Page }: { default: ComponentType }) {
-  return {
+/**
+ * A lazily loaded page behind sign-in: signed out goes to sign-in; with `roles`, a signed-in user
+ * without one of them sees "forbidden".
+ */
+function guarded(roles?: Role[]) {
+  return ({ default: Page }: { default: ComponentType }) => ({
     Component: () => (
-      <RequireAuth>
+      <RequireAuth roles={roles}>
         <Page />
       </RequireAuth>
     ),
-  };
+  });
 }
 
-/** A page for admins only (signed out: to sign-in; signed in without the role: forbidden). */
-function adminOnly({ default: Page }: { default: ComponentType }) {
-  return {
-    Component: () => (
-      <RequireAuth roles={["admin"]}>
-        <Page />
-      </RequireAuth>
-    ),
-  };
-}
+const signedIn = guarded();
+const adminOnly = guarded(["admin"]);
+const borrowerOnly = guarded(["borrower"]);
+const staffOnly = guarded(["admin", "underwriter"]);
 
 export function createRouter() {
   return createBrowserRouter(routes);

@@ -7,6 +7,7 @@ import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { authApi } from "../api/auth";
 import { useSession } from "../hooks/useSession";
+import { ChangeEmailForm, TwoStepSignIn } from "./AccountSecurity";
 import { MIN_PASSWORD_LENGTH } from "./SignUpPage";
 
 export default function AccountPage() {
@@ -58,6 +59,8 @@ export default function AccountPage() {
         </section>
         <NameForm name={name} onSaved={setName} />
         <ChangePasswordForm />
+        <TwoStepSignIn />
+        <ChangeEmailForm current={user.email} />
         <SignIns />
       </div>
     </div>

@@ -9,7 +9,7 @@ import {
   setAccessToken,
   setRefresher,
 } from "@/lib/api/session";
-import { authApi, type Role, type TokenResponse, type User } from "../api/auth";
+import { authApi, type MfaStep, type Role, type TokenResponse, type User } from "../api/auth";
 import { SessionContext, type Session, type SessionStatus } from "../hooks/useSession";
 
 /** Renew this long before the access token expires, so requests rarely meet a 401. */
@@ -109,7 +109,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const signIn = useCallback(
-    async (email: string, password: string) => start(await authApi.login({ email, password })),
+    async (email: string, password: string): Promise<MfaStep | null> => {
+      const answer = await authApi.login({ email, password });
+      if ("step" in answer) return answer; // a second factor first: no session yet
+      await start(answer);
+      return null;
+    },
     [start],
   );
 
@@ -137,11 +142,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       status,
       user,
       signIn,
+      accept: start,
       signUp,
       signOut,
       hasRole: (...roles: Role[]) => !!user && user.roles.some((r) => roles.includes(r)),
     }),
-    [status, user, signIn, signUp, signOut],
+    [status, user, signIn, start, signUp, signOut],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

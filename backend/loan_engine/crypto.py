@@ -1,10 +1,12 @@
-"""Envelope encryption of an application's sensitive fields (tax id, date of birth).
+"""Envelope encryption of sensitive fields: an application's tax id and date of birth, a person's TOTP
+secret (the second factor of sign-in).
 
-Each application gets its own 256-bit data key; each field is sealed with AES-GCM under it, with the
-application id and the field name as associated data (a ciphertext moved to another row or column does
-not open). The data key is stored only wrapped: AES-GCM under the key-encryption key (KEK) from settings
-(``DATA_KEK``, 32 bytes, base64). In AWS a KMS key replaces the KEK: ``KeyWrapper`` is the seam, and
-``wrap``/``unwrap`` become KMS ``Encrypt``/``Decrypt`` (or ``GenerateDataKey``) calls.
+Each record (an application, an account's authenticator) gets its own 256-bit data key; each field is
+sealed with AES-GCM under it, with the record id and the field name as associated data (a ciphertext
+moved to another row or column does not open). The data key is stored only wrapped: AES-GCM under the
+key-encryption key (KEK) from settings (``DATA_KEK``, 32 bytes, base64). In AWS a KMS key replaces the
+KEK: ``KeyWrapper`` is the seam, and ``wrap``/``unwrap`` become KMS ``Encrypt``/``Decrypt`` (or
+``GenerateDataKey``) calls.
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ DEV_KEK: Final = hashlib.sha256(b"loan-engine development key-encryption key (no
 
 
 class KeyMissingError(LoanEngineError):
-    """Production without ``DATA_KEK``: applicants' data cannot be sealed, so applications are unavailable."""
+    """Production without ``DATA_KEK``: sensitive fields cannot be sealed, so what needs them is unavailable."""
 
-    status, type, title = 503, "encryption-key-missing", "Applications are unavailable"
+    status, type, title = 503, "encryption-key-missing", "This service is unavailable: no encryption key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,7 @@ class KeyWrapper:
 
     def _aead(self) -> AESGCM:
         if self.kek is None:
-            raise KeyMissingError("DATA_KEK is not configured; applications cannot be stored or read")
+            raise KeyMissingError("DATA_KEK is not configured; sensitive fields cannot be stored or read")
         return AESGCM(self.kek)
 
     def wrap(self, data_key: bytes) -> bytes:

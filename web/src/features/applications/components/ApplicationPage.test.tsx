@@ -1,0 +1,210 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { createMemoryRouter, RouterProvider } from "react-router";
+import { createQueryClient } from "@/app/queryClient";
+import { json } from "@/test/fixtures";
+import type { Application, Notice, Offer } from "../api/types";
+import ApplicationPage from "./ApplicationPage";
+
+const offer: Offer = {
+  number: 1,
+  amount: "4000",
+  termPeriods: 24,
+  frequency: "monthly",
+  grade: "B",
+  annualRate: "9.99",
+  payment: "184.58",
+  apr: "12.875",
+  financeCharge: "549.98",
+  amountFinanced: "3920.00",
+  totalOfPayments: "4469.98",
+  startDate: "2026-12-04",
+  firstPaymentDate: "2027-01-04",
+  counteroffer: true,
+  finalPayment: "184.64",
+  finalPaymentDate: "2028-12-04",
+};
+
+const app: Application = {
+  id: "6f2c1d7e-0000-4000-8000-000000000001",
+  status: "approved",
+  channel: "web",
+  borrowerId: "6f2c1d7e-0000-4000-8000-0000000000b0",
+  createdAt: "2026-12-04T03:00:00Z",
+  updatedAt: "2026-12-04T03:05:00Z",
+  loan: { productCode: "PERSONAL", amount: "5000", termPeriods: 24, frequency: "monthly" },
+  identity: null,
+  income: null,
+  housing: null,
+  consents: null,
+  submittedAt: "2026-12-04T03:05:00Z",
+  decision: {
+    outcome: "approve",
+    by: "policy",
+    policyVersion: 1,
+    policyName: "Personal",
+    grade: "B",
+    maxAmount: "4000",
+    reasons: [],
+    durationMs: "3.2",
+    decidedAt: "2026-12-04T03:05:00Z",
+  },
+  offers: [offer],
+  expiresAt: "2027-01-03T03:05:00Z",
+  acceptedOffer: null,
+  loanId: null,
+  assigneeId: null,
+  review: null,
+  missing: [],
+};
+
+const notice: Notice = {
+  kind: "counteroffer",
+  applicationId: app.id,
+  date: "2026-12-04",
+  applicant: "Grace Hopper",
+  creditor: "Loan Engine, 1 Example Street",
+  action: "We can offer you a smaller loan than you asked for.",
+  reasons: [
+    { code: "INCOME_INSUFFICIENT", text: "Income insufficient for amount of credit requested" },
+  ],
+  counteroffer: offer,
+  creditScore: 702,
+  scoreRange: [300, 850],
+  scoreDate: "2026-12-04",
+  keyFactors: ["Proportion of balances to credit limits is too high"],
+  bureau: "Loan Engine sandbox bureau (test data, not a real credit report)",
+  sandbox: true,
+  ecoaNotice: "The Federal Equal Credit Opportunity Act prohibits creditors from discriminating.",
+  fcraNotice: "You have a right to a free copy of your report.",
+};
+
+type Sent = { method: string; path: string; key: string | null; body: unknown };
+
+/** A fetch that answers like the API and records what was sent, headers included. */
+function stubFetch(answer: (sent: Sent) => Response | Error): Sent[] {
+  const sent: Sent[] = [];
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (request: Request) => {
+      const text = request.method === "GET" ? "" : await request.text();
+      const call = {
+        method: request.method,
+        path: new URL(request.url).pathname,
+        key: request.headers.get("Idempotency-Key"),
+        body: text ? JSON.parse(text) : null,
+      };
+      sent.push(call);
+      const result = answer(call);
+      if (result instanceof Error) throw result;
+      return result;
+    }),
+  );
+  return sent;
+}
+
+function renderPage() {
+  const router = createMemoryRouter([{ path: "/applications/:id", Component: ApplicationPage }], {
+    initialEntries: [`/applications/${app.id}`],
+  });
+  render(
+    <QueryClientProvider client={createQueryClient()}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>,
+  );
+}
+
+describe("ApplicationPage", () => {
+  it("shows a counteroffer's Truth-in-Lending box and schedule as the server priced them, and its notice", async () => {
+    stubFetch(({ path }) => (path.endsWith("/notice") ? json(notice) : json(app)));
+    renderPage();
+    const box = await screen.findByRole("group", { name: "Truth in Lending disclosure, offer 1" });
+    expect(within(box).getByTestId("til-apr")).toHaveTextContent("12.875%");
+    expect(within(box).getByTestId("til-finance-charge")).toHaveTextContent("$549.98");
+    expect(within(box).getByTestId("til-amount-financed")).toHaveTextContent("$3,920.00");
+    expect(within(box).getByTestId("til-total")).toHaveTextContent("$4,469.98");
+    const schedule = screen.getByRole("table", { name: "Payment schedule, offer 1" });
+    const rows = within(schedule).getAllByRole("row").slice(1);
+    expect(rows.map((r) => r.textContent)).toEqual([
+      "23$184.58monthly, starting Jan 4, 2027",
+      "1$184.64on Dec 4, 2028",
+    ]);
+    const shown = await screen.findByRole("region", { name: "Counteroffer notice" });
+    expect(within(shown).getByTestId("notice-score")).toHaveTextContent("702");
+    expect(within(shown).getByTestId("notice-score")).toHaveTextContent("sandbox");
+    expect(within(shown).getByTestId("notice-counteroffer")).toHaveTextContent(
+      "Our offer: $4,000.00 over 24 payments of $184.58, APR 12.875%",
+    );
+    expect(screen.getAllByRole("group", { name: /Truth in Lending/ })).toHaveLength(1);
+    expect(within(shown).getByTestId("notice-reasons")).toHaveTextContent(
+      "Income insufficient for amount of credit requested",
+    );
+  });
+
+  it("keeps the Idempotency-Key when accepting could not reach the server, and links the booked loan", async () => {
+    const user = userEvent.setup();
+    let unreachable = true;
+    const sent = stubFetch(({ method, path }) => {
+      if (method === "POST" && path.endsWith("/accept")) {
+        if (unreachable) {
+          unreachable = false;
+          return new TypeError("Failed to fetch");
+        }
+        return json({ ...app, status: "booked", acceptedOffer: 1, loanId: "loan-1" });
+      }
+      return path.endsWith("/notice") ? json(notice) : json(app);
+    });
+    renderPage();
+    await user.type(
+      await screen.findByLabelText("Your full name, as your signature"),
+      "Grace Hopper",
+    );
+    await user.click(screen.getByRole("button", { name: /Accept offer/ }));
+    expect(
+      await screen.findByText(
+        "Tick the box to agree to sign electronically; the offer is accepted only with your signature.",
+      ),
+    ).toBeInTheDocument();
+    expect(sent.filter((s) => s.path.endsWith("/accept"))).toHaveLength(0);
+
+    await user.click(screen.getByLabelText(/sign the loan agreement electronically/));
+    await user.click(screen.getByRole("button", { name: /Accept offer/ }));
+    expect(
+      await screen.findByText("The Loan Engine service cannot be reached."),
+    ).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: /Accept offer/ }));
+    expect(await screen.findByRole("link", { name: "see it in My loans" })).toHaveAttribute(
+      "href",
+      "/loans/loan-1",
+    );
+    const [first, retry, ...more] = sent.filter((s) => s.path.endsWith("/accept"));
+    expect(more).toHaveLength(0);
+    expect(first?.key).toBeTruthy();
+    expect(retry?.key).toBe(first?.key);
+    expect(retry?.body).toEqual({
+      offer: 1,
+      esignConsent: true,
+      signatureName: "Grace Hopper",
+    });
+  });
+
+  it("shows lapsed offers as expired, with nothing left to accept or withdraw", async () => {
+    const expired = {
+      ...app,
+      status: "expired" as const,
+      offers: [{ ...offer, counteroffer: false }],
+    };
+    const sent = stubFetch(() => json(expired));
+    renderPage();
+    expect(await screen.findByTestId("application-status")).toHaveTextContent(
+      "Expired (the offer lapsed)",
+    );
+    expect(
+      screen.getByText("These offers have expired and can no longer be accepted."),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId("decision-text")).toHaveTextContent(/lapsed on Jan 3, 2027/);
+    expect(screen.queryByRole("button")).toBeNull();
+    expect(sent.every((s) => s.method === "GET" && !s.path.endsWith("/notice"))).toBe(true);
+  });
+});

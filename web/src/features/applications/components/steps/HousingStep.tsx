@@ -1,0 +1,64 @@
+import { useState, type FormEvent } from "react";
+import { Field, TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import type { Application, HousingIn } from "../../api/types";
+import { useSaveStep } from "../../hooks/useSaveStep";
+import { checkHousing, HOUSING_LABELS, housingForm, type HousingForm } from "../../model";
+import { StepActions } from "./StepActions";
+
+type Props = { app: Application; onSaved: (app: Application) => void };
+
+/** Step 4: housing and other monthly debts (the decision's debt-to-income uses them). */
+export function HousingStep({ app, onSaved }: Props) {
+  const [form, setForm] = useState<HousingForm>(() => housingForm(app));
+  const step = useSaveStep("housing", app);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    void step.save(checkHousing(form), onSaved);
+  }
+
+  return (
+    <form className="card apply-step" aria-labelledby="step-heading" onSubmit={submit} noValidate>
+      <h2 id="step-heading">Housing and other debts</h2>
+      <div className="form-grid">
+        <Field label="Housing" error={step.errors.housing}>
+          {(control) => (
+            <select
+              {...control}
+              className="select"
+              value={form.housing}
+              onChange={(e) =>
+                setForm({ ...form, housing: e.target.value as HousingIn["housing"] | "" })
+              }
+            >
+              <option value="">Choose…</option>
+              {Object.entries(HOUSING_LABELS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <TextField
+          label="Monthly rent or mortgage payment"
+          inputMode="decimal"
+          value={form.housingPayment}
+          onChange={(e) => setForm({ ...form, housingPayment: e.target.value })}
+          error={step.errors.housingPayment}
+        />
+        <TextField
+          label="Other monthly debt payments"
+          inputMode="decimal"
+          value={form.otherMonthlyDebts}
+          onChange={(e) => setForm({ ...form, otherMonthlyDebts: e.target.value })}
+          error={step.errors.otherMonthlyDebts}
+          hint="Car loans, student loans, card minimums."
+        />
+      </div>
+      <ProblemAlert error={step.problem} />
+      <StepActions busy={step.busy} />
+    </form>
+  );
+}

@@ -1,0 +1,71 @@
+import { useState, type FormEvent } from "react";
+import { Field, TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import type { Application, EmploymentStatus } from "../../api/types";
+import { useSaveStep } from "../../hooks/useSaveStep";
+import { checkIncome, EMPLOYMENT_LABELS, incomeForm, type IncomeForm } from "../../model";
+import { StepActions } from "./StepActions";
+
+type Props = { app: Application; onSaved: (app: Application) => void };
+
+/** Step 3: income and employment. */
+export function IncomeStep({ app, onSaved }: Props) {
+  const [form, setForm] = useState<IncomeForm>(() => incomeForm(app));
+  const step = useSaveStep("income", app);
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    void step.save(checkIncome(form), onSaved);
+  }
+
+  return (
+    <form className="card apply-step" aria-labelledby="step-heading" onSubmit={submit} noValidate>
+      <h2 id="step-heading">Income and employment</h2>
+      <div className="form-grid">
+        <TextField
+          label="Monthly income before tax"
+          inputMode="decimal"
+          value={form.monthlyIncome}
+          onChange={(e) => setForm({ ...form, monthlyIncome: e.target.value })}
+          error={step.errors.monthlyIncome}
+          hint="All regular income: pay, pension, benefits."
+        />
+        <Field label="Employment" error={step.errors.employmentStatus}>
+          {(control) => (
+            <select
+              {...control}
+              className="select"
+              value={form.employmentStatus}
+              onChange={(e) =>
+                setForm({ ...form, employmentStatus: e.target.value as EmploymentStatus | "" })
+              }
+            >
+              <option value="">Choose…</option>
+              {Object.entries(EMPLOYMENT_LABELS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <TextField
+          label="Employer (optional)"
+          autoComplete="organization"
+          value={form.employer}
+          onChange={(e) => setForm({ ...form, employer: e.target.value })}
+          error={step.errors.employer}
+        />
+        <TextField
+          label="Months with this employer"
+          inputMode="numeric"
+          value={form.monthsEmployed}
+          onChange={(e) => setForm({ ...form, monthsEmployed: e.target.value })}
+          error={step.errors.monthsEmployed}
+        />
+      </div>
+      <ProblemAlert error={step.problem} />
+      <StepActions busy={step.busy} />
+    </form>
+  );
+}
