@@ -3,7 +3,8 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
 import { createQueryClient } from "@/app/queryClient";
-import { json } from "@/test/fixtures";
+import { HttpResponse } from "msw";
+import { api, stubApi } from "@/test/stubApi";
 import type { Application, Notice, Offer } from "../api/types";
 import ApplicationPage from "./ApplicationPage";
 
@@ -80,29 +81,10 @@ const notice: Notice = {
   fcraNotice: "You have a right to a free copy of your report.",
 };
 
-type Sent = { method: string; path: string; key: string | null; body: unknown };
-
-/** A fetch that answers like the API and records what was sent, headers included. */
-function stubFetch(answer: (sent: Sent) => Response | Error): Sent[] {
-  const sent: Sent[] = [];
-  vi.stubGlobal(
-    "fetch",
-    vi.fn(async (request: Request) => {
-      const text = request.method === "GET" ? "" : await request.text();
-      const call = {
-        method: request.method,
-        path: new URL(request.url).pathname,
-        key: request.headers.get("Idempotency-Key"),
-        body: text ? JSON.parse(text) : null,
-      };
-      sent.push(call);
-      const result = answer(call);
-      if (result instanceof Error) throw result;
-      return result;
-    }),
-  );
-  return sent;
-}
+const APP = "/api/applications/{application_id}";
+const answerApp = (body: Application = app) =>
+  api.get(APP, ({ response }) => response(200).json(body));
+const answerNotice = api.get(`${APP}/notice`, ({ response }) => response(200).json(notice));
 
 function renderPage() {
   const router = createMemoryRouter([{ path: "/applications/:id", Component: ApplicationPage }], {
@@ -117,7 +99,7 @@ function renderPage() {
 
 describe("ApplicationPage", () => {
   it("shows a counteroffer's Truth-in-Lending box and schedule as the server priced them, and its notice", async () => {
-    stubFetch(({ path }) => (path.endsWith("/notice") ? json(notice) : json(app)));
+    stubApi(answerApp(), answerNotice);
     renderPage();
     const box = await screen.findByRole("group", { name: "Truth in Lending disclosure, offer 1" });
     expect(within(box).getByTestId("til-apr")).toHaveTextContent("12.875%");
@@ -145,16 +127,17 @@ describe("ApplicationPage", () => {
   it("keeps the Idempotency-Key when accepting could not reach the server, and links the booked loan", async () => {
     const user = userEvent.setup();
     let unreachable = true;
-    const sent = stubFetch(({ method, path }) => {
-      if (method === "POST" && path.endsWith("/accept")) {
+    const sent = stubApi(
+      api.post(`${APP}/accept`, ({ response }) => {
         if (unreachable) {
           unreachable = false;
-          return new TypeError("Failed to fetch");
+          return response.untyped(HttpResponse.error()); // the network fails: fetch rejects
         }
-        return json({ ...app, status: "booked", acceptedOffer: 1, loanId: "loan-1" });
-      }
-      return path.endsWith("/notice") ? json(notice) : json(app);
-    });
+        return response(200).json({ ...app, status: "booked", acceptedOffer: 1, loanId: "loan-1" });
+      }),
+      answerApp(),
+      answerNotice,
+    );
     renderPage();
     await user.type(
       await screen.findByLabelText("Your full name, as your signature"),
@@ -180,8 +163,8 @@ describe("ApplicationPage", () => {
     );
     const [first, retry, ...more] = sent.filter((s) => s.path.endsWith("/accept"));
     expect(more).toHaveLength(0);
-    expect(first?.key).toBeTruthy();
-    expect(retry?.key).toBe(first?.key);
+    expect(first?.headers.get("Idempotency-Key")).toBeTruthy();
+    expect(retry?.headers.get("Idempotency-Key")).toBe(first?.headers.get("Idempotency-Key"));
     expect(retry?.body).toEqual({
       offer: 1,
       esignConsent: true,
@@ -195,7 +178,7 @@ describe("ApplicationPage", () => {
       status: "expired" as const,
       offers: [{ ...offer, counteroffer: false }],
     };
-    const sent = stubFetch(() => json(expired));
+    const sent = stubApi(answerApp(expired));
     renderPage();
     expect(await screen.findByTestId("application-status")).toHaveTextContent(
       "Expired (the offer lapsed)",
