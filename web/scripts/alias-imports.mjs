@@ -145,8 +145,11 @@ for (const [unit, lines] of entryLines) {
 
 // Shorter paths can let a wrapped import fit on one line: leave the files as `format:check` wants.
 if (written.length) {
-    execFileSync("npx", ["prettier", "--write", "--log-level", "warn", ...written], {
+    // web/'s own prettier, wherever the script is run from.
+    const prettier = resolve(SRC, "../node_modules/.bin/prettier");
+    execFileSync(prettier, ["--write", "--log-level", "warn", ...written], {
         stdio: "inherit",
+        cwd: resolve(SRC, ".."),
     });
 }
 
