@@ -1,5 +1,6 @@
 /// <reference types="vitest/config" />
 import react from "@vitejs/plugin-react";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vite";
 
 // Where `npm run dev` forwards /api, /auth and /health (the API started by `make run` by default).
@@ -8,6 +9,8 @@ const proxied = { target: apiTarget, changeOrigin: false, xfwd: true };
 
 export default defineConfig({
   plugins: [react()],
+  // `@/lib/format` is `src/lib/format` (also in tsconfig.app.json "paths"; Vitest reads this file).
+  resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
   server: {
     host: "127.0.0.1",
     port: 5173,

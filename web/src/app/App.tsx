@@ -1,7 +1,7 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { RouterProvider } from "react-router";
-import { AuthProvider } from "../features/auth/components/AuthProvider";
+import { AuthProvider } from "@/features/auth/components/AuthProvider";
 import { createQueryClient } from "./queryClient";
 import { createRouter } from "./router";
 

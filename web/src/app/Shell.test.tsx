@@ -3,10 +3,10 @@ import { StrictMode } from "react";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
-import { AuthProvider } from "../features/auth/components/AuthProvider";
-import { setAccessToken } from "../lib/api/session";
-import type { components } from "../lib/api/schema.gen";
-import { api, problem, PROBLEM_HEADERS, stubApi } from "../test/stubApi";
+import { AuthProvider } from "@/features/auth/components/AuthProvider";
+import { setAccessToken } from "@/lib/api/session";
+import type { components } from "@/lib/api/schema.gen";
+import { api, problem, PROBLEM_HEADERS, stubApi } from "@/test/stubApi";
 import { createQueryClient } from "./queryClient";
 import { Shell } from "./Shell";
 

@@ -1,7 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
-import { useSession } from "../features/auth/hooks/useSession";
+import { useSession } from "@/features/auth/hooks/useSession";
 import { clearUnreachable, useApiUnreachable } from "./apiStatus";
 import { visibleNavItems } from "./navigation";
 import { UnreachablePage } from "./pages/UnreachablePage";

@@ -1,4 +1,4 @@
-import type { Role } from "../features/auth/api/auth";
+import type { Role } from "@/features/auth/api/auth";
 
 export type NavItem = {
   to: string;

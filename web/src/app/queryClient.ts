@@ -1,5 +1,5 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
-import { ApiError, isUnreachable } from "../lib/api/problem";
+import { ApiError, isUnreachable } from "@/lib/api/problem";
 import { reportUnreachable } from "./apiStatus";
 
 function onError(error: unknown): void {

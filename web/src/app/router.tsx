@@ -1,7 +1,7 @@
 import type { ComponentType } from "react";
 import { createBrowserRouter, type RouteObject } from "react-router";
-import type { Role } from "../features/auth/api/auth";
-import { RequireAuth } from "../features/auth/components/RequireAuth";
+import type { Role } from "@/features/auth/api/auth";
+import { RequireAuth } from "@/features/auth/components/RequireAuth";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { RouteErrorPage } from "./pages/RouteErrorPage";
 import { Shell } from "./Shell";
@@ -21,43 +21,43 @@ export const routes: RouteObject[] = [
       {
         index: true,
         lazy: async () => ({
-          Component: (await import("../features/calculator/components/CalculatorPage")).default,
+          Component: (await import("@/features/calculator/components/CalculatorPage")).default,
         }),
       },
       {
         path: "sign-in",
         lazy: async () => ({
-          Component: (await import("../features/auth/components/SignInPage")).default,
+          Component: (await import("@/features/auth/components/SignInPage")).default,
         }),
       },
       {
         path: "sign-up",
         lazy: async () => ({
-          Component: (await import("../features/auth/components/SignUpPage")).default,
+          Component: (await import("@/features/auth/components/SignUpPage")).default,
         }),
       },
       {
         path: "forgot-password",
         lazy: async () => ({
-          Component: (await import("../features/auth/components/ForgotPasswordPage")).default,
+          Component: (await import("@/features/auth/components/ForgotPasswordPage")).default,
         }),
       },
       {
         path: "reset-password",
         lazy: async () => ({
-          Component: (await import("../features/auth/components/ResetPasswordPage")).default,
+          Component: (await import("@/features/auth/components/ResetPasswordPage")).default,
         }),
       },
       {
         path: "verify-email",
         lazy: async () => ({
-          Component: (await import("../features/auth/components/VerifyEmailPage")).default,
+          Component: (await import("@/features/auth/components/VerifyEmailPage")).default,
         }),
       },
       {
         path: "account",
         lazy: async () => {
-          const { default: AccountPage } = await import("../features/auth/components/AccountPage");
+          const { default: AccountPage } = await import("@/features/auth/components/AccountPage");
           return {
             Component: () => (
               <RequireAuth>
@@ -69,64 +69,64 @@ export const routes: RouteObject[] = [
       },
       {
         path: "loans",
-        lazy: async () => signedIn(await import("../features/loans/components/LoansPage")),
+        lazy: async () => signedIn(await import("@/features/loans/components/LoansPage")),
       },
       {
         path: "loans/:id",
-        lazy: async () => signedIn(await import("../features/loans/components/LoanPage")),
+        lazy: async () => signedIn(await import("@/features/loans/components/LoanPage")),
       },
       {
         path: "apply",
         lazy: async () =>
-          borrowerOnly(await import("../features/applications/components/ApplyPage")),
+          borrowerOnly(await import("@/features/applications/components/ApplyPage")),
       },
       {
         path: "apply/:id",
         lazy: async () =>
-          borrowerOnly(await import("../features/applications/components/ApplyPage")),
+          borrowerOnly(await import("@/features/applications/components/ApplyPage")),
       },
       {
         path: "applications",
         lazy: async () =>
-          borrowerOnly(await import("../features/applications/components/ApplicationsPage")),
+          borrowerOnly(await import("@/features/applications/components/ApplicationsPage")),
       },
       {
         path: "applications/:id",
         lazy: async () =>
-          borrowerOnly(await import("../features/applications/components/ApplicationPage")),
+          borrowerOnly(await import("@/features/applications/components/ApplicationPage")),
       },
       {
         path: "products",
         lazy: async () => ({
-          Component: (await import("../features/products/components/ProductsPage")).default,
+          Component: (await import("@/features/products/components/ProductsPage")).default,
         }),
       },
       {
         path: "admin/products",
         lazy: async () =>
-          adminOnly(await import("../features/products/components/AdminProductsPage")),
+          adminOnly(await import("@/features/products/components/AdminProductsPage")),
       },
       {
         path: "admin/products/:code",
         lazy: async () =>
-          adminOnly(await import("../features/products/components/ProductDetailPage")),
+          adminOnly(await import("@/features/products/components/ProductDetailPage")),
       },
       {
         path: "admin/products/:code/versions/:version",
         lazy: async () =>
-          adminOnly(await import("../features/products/components/VersionEditorPage")),
+          adminOnly(await import("@/features/products/components/VersionEditorPage")),
       },
       {
         path: "admin/products/:code/policy",
-        lazy: async () => adminOnly(await import("../features/policy/components/PolicyPage")),
+        lazy: async () => adminOnly(await import("@/features/policy/components/PolicyPage")),
       },
       {
         path: "underwriting",
-        lazy: async () => staffOnly(await import("../features/underwriting/components/QueuePage")),
+        lazy: async () => staffOnly(await import("@/features/underwriting/components/QueuePage")),
       },
       {
         path: "underwriting/:id",
-        lazy: async () => staffOnly(await import("../features/underwriting/components/ReviewPage")),
+        lazy: async () => staffOnly(await import("@/features/underwriting/components/ReviewPage")),
       },
       { path: "*", Component: NotFoundPage },
     ],

@@ -1,4 +1,4 @@
-import type { Quote } from "../features/calculator/api/types";
+import type { Quote } from "@/features/calculator/api/types";
 
 /** A small, internally consistent quote (3 monthly payments) as the API would send it. */
 export function sampleQuote(payment = "3367.22"): Quote {

@@ -12,7 +12,7 @@ import { setupServer } from "msw/node";
 import type { RequestHandler } from "msw";
 import { createOpenApiHttp } from "openapi-msw";
 import { afterAll, afterEach, beforeAll } from "vitest";
-import type { components, paths } from "../lib/api/schema.gen";
+import type { components, paths } from "@/lib/api/schema.gen";
 
 /** Typed handlers for every path of the API, on whatever origin the app calls. */
 export const api = createOpenApiHttp<paths>({ baseUrl: "*" });
@@ -40,8 +40,14 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
-/** One request the component under test sent: its method, path, parsed JSON body and signal. */
-export type Call = { method: string; path: string; body: unknown; signal: AbortSignal };
+/** One request the component under test sent: method, path, headers, parsed JSON body, signal. */
+export type Call = {
+  method: string;
+  path: string;
+  headers: Headers;
+  body: unknown;
+  signal: AbortSignal;
+};
 
 /** Answers with `handlers` (first match wins) and records every request, in the order sent. */
 export function stubApi(...handlers: RequestHandler[]): Call[] {
@@ -51,6 +57,7 @@ export function stubApi(...handlers: RequestHandler[]): Call[] {
     const call: Call = {
       method: request.method,
       path: new URL(request.url).pathname,
+      headers: request.headers,
       body: null,
       signal: request.signal,
     };

@@ -1,6 +1,6 @@
 import { useState } from "react";
-import { apiBaseUrl } from "../../lib/api/client";
-import { usePageTitle } from "../../lib/ui/usePageTitle";
+import { apiBaseUrl } from "@/lib/api/client";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
 
 /** Shown in place of the page whenever the API cannot be reached; "Try again" probes it. */
 export function UnreachablePage({ onRecovered }: { onRecovered: () => void }) {

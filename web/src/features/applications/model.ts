@@ -1,5 +1,5 @@
 /** What the apply wizard and the application pages show and send: steps, form checks, labels. */
-import { parseAmount } from "../../lib/format/number";
+import { parseAmount } from "@/lib/format/number";
 import type {
   Application,
   ApplicationStatus,

@@ -2,8 +2,8 @@
  * The calculator's form state: what the user typed (strings, as typed), how it travels in the URL
  * so a quote can be shared, and how it becomes a QuoteRequest.
  */
-import { todayIso } from "../../lib/format";
-import { cleanNumber } from "../../lib/format/number";
+import { todayIso } from "@/lib/format";
+import { cleanNumber } from "@/lib/format/number";
 import type {
   Amortization,
   DayCount,

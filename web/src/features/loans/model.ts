@@ -1,5 +1,5 @@
 /** What the loan pages show and send: labels, the staff actions a loan admits, and form checks. */
-import { parseAmount } from "../../lib/format/number";
+import { parseAmount } from "@/lib/format/number";
 import type { LoanStatus, TransactionKind } from "./api/types";
 
 export const STATUS_LABELS: Record<LoanStatus, string> = {

@@ -1,4 +1,4 @@
-import { fieldSentence, type FieldProblem } from "../../lib/api/problem";
+import { fieldSentence, type FieldProblem } from "@/lib/api/problem";
 import type { ProductDefinition, ProductFrequency, PublicProduct } from "./api/types";
 
 export const FREQUENCIES: ProductFrequency[] = [

@@ -1,7 +1,7 @@
 /** What the underwriting pages show and send: queue filters, labels, the readable decision trace,
  * and the checks a decision form makes before it is sent (the API owns the rules). */
-import { formatMoney } from "../../lib/format";
-import { parseAmount } from "../../lib/format/number";
+import { formatMoney } from "@/lib/format";
+import { parseAmount } from "@/lib/format/number";
 import type { ApplicationStatus, DecisionReason, StaffPerson, TraceNode } from "./api/types";
 
 // --- the queue ------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
-import { formatDate, formatMoney } from "../../../lib/format";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
+import { formatDate, formatMoney } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { applicationsApi } from "../api/applications";
 import type { ApplicationSummary } from "../api/types";
 import { STATUS_LABELS } from "../model";

@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from "react-router";
-import { formatDate, formatMoney } from "../../../lib/format";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
+import { formatDate, formatMoney } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { applicationsApi } from "../api/applications";
 import type { Application, PublicProduct } from "../api/types";
 import { applicationKey } from "../hooks/useIdempotentAction";

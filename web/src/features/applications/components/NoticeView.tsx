@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { describeError } from "../../../lib/api/problem";
-import { formatDate, formatMoney, formatRate } from "../../../lib/format";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
+import { describeError } from "@/lib/api/problem";
+import { formatDate, formatMoney, formatRate } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { applicationsApi } from "../api/applications";
 
 /** The adverse action or counteroffer notice as the server wrote it (Reg B 1002.9, FCRA 615), and

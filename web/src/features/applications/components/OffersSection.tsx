@@ -1,9 +1,9 @@
 import { useId, useState, type FormEvent } from "react";
 import { Link } from "react-router";
-import { ApiError } from "../../../lib/api/problem";
-import { formatDate, formatMoney, formatRate } from "../../../lib/format";
-import { TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
+import { ApiError } from "@/lib/api/problem";
+import { formatDate, formatMoney, formatRate } from "@/lib/format";
+import { TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { applicationsApi } from "../api/applications";
 import type { Application, Offer } from "../api/types";
 import { useIdempotentAction } from "../hooks/useIdempotentAction";

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQueries } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { useDebouncedValue } from "../../calculator/hooks/useDebouncedValue";
+import { useDebouncedValue } from "@/features/calculator";
 import { applicationsApi } from "../api/applications";
 import type { ProductQuoteRequest } from "../api/types";
 

@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ApiError } from "../../../lib/api/problem";
+import { ApiError } from "@/lib/api/problem";
 import { applicationsApi } from "../api/applications";
 import type { Application, DraftSections } from "../api/types";
 import { fieldErrorsFor, type FieldErrors } from "../model";

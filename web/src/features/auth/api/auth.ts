@@ -1,5 +1,5 @@
-import { api, unwrap } from "../../../lib/api/client";
-import type { components } from "../../../lib/api/schema.gen";
+import { api, unwrap } from "@/lib/api/client";
+import type { components } from "@/lib/api/schema.gen";
 
 type Schemas = components["schemas"];
 export type Role = Schemas["Role"];

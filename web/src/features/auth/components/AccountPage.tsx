@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { ApiError } from "../../../lib/api/problem";
-import { formatDate } from "../../../lib/format";
-import { TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
+import { ApiError } from "@/lib/api/problem";
+import { formatDate } from "@/lib/format";
+import { TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { authApi } from "../api/auth";
 import { useSession } from "../hooks/useSession";
 import { ChangeEmailForm, TwoStepSignIn } from "./AccountSecurity";

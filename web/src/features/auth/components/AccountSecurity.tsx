@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { ApiError } from "../../../lib/api/problem";
-import { TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
+import { ApiError } from "@/lib/api/problem";
+import { TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { authApi } from "../api/auth";
 import { RecoveryCodes, SetupDetails } from "./SecondFactor";
 

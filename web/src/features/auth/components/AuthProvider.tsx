@@ -1,14 +1,14 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { reportUnreachable } from "../../../app/apiStatus";
-import { ApiError, isUnreachable } from "../../../lib/api/problem";
+import { reportUnreachable } from "@/app/apiStatus";
+import { ApiError, isUnreachable } from "@/lib/api/problem";
 import {
   forgetSessionHint,
   mayHaveSession,
   refreshAccessToken,
   setAccessToken,
   setRefresher,
-} from "../../../lib/api/session";
+} from "@/lib/api/session";
 import { authApi, type MfaStep, type Role, type TokenResponse, type User } from "../api/auth";
 import { SessionContext, type Session, type SessionStatus } from "../hooks/useSession";
 

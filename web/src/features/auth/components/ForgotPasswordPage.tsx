@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
-import { TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
-import { useSubmission, type FieldErrors } from "../../../lib/ui/useSubmission";
+import { TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
+import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
 import { authApi } from "../api/auth";
 
 /** Ask for a reset link. The answer is the same whether or not the address has an account. */

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
-import { TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
-import { useSubmission, type FieldErrors } from "../../../lib/ui/useSubmission";
+import { TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
+import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
 import { authApi } from "../api/auth";
 
 /** The page a reset link opens: choose a new password (every sign-in of the account ends). */

@@ -1,8 +1,8 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { ApiError } from "../../../lib/api/problem";
-import { TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { useSubmission, type FieldErrors } from "../../../lib/ui/useSubmission";
+import { ApiError } from "@/lib/api/problem";
+import { TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
 import { authApi, type MfaSetup, type MfaStep, type TokenResponse } from "../api/auth";
 
 /** The step expired or was already used: the person has to start the sign-in again. */

@@ -1,9 +1,9 @@
 import { useCallback, useState, type FormEvent } from "react";
 import { Link, Navigate, useLocation, useNavigate } from "react-router";
-import { TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
-import { useSubmission, type FieldErrors } from "../../../lib/ui/useSubmission";
+import { TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
+import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
 import type { MfaStep, TokenResponse } from "../api/auth";
 import { useSession } from "../hooks/useSession";
 import { ChallengeForm, EnrolmentForm } from "./SecondFactor";

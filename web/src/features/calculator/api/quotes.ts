@@ -1,4 +1,4 @@
-import { api, unwrap } from "../../../lib/api/client";
+import { api, unwrap } from "@/lib/api/client";
 import type { Quote, QuoteRequest } from "./types";
 
 /** Price a loan: payment, full schedule, totals and the Truth-in-Lending disclosure. */

@@ -2,7 +2,7 @@
  * Quote shapes. Requests and responses are the generated OpenAPI types (src/lib/api/schema.gen.ts);
  * the unions below are the choices the calculator offers, checked against them by the compiler.
  */
-import type { components } from "../../../lib/api/schema.gen";
+import type { components } from "@/lib/api/schema.gen";
 
 type Schemas = components["schemas"];
 export type QuoteRequest = Schemas["QuoteRequest"];

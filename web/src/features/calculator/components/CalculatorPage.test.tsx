@@ -2,9 +2,9 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { act, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
-import { createQueryClient } from "../../../app/queryClient";
-import { sampleQuote } from "../../../test/fixtures";
-import { api, problem, PROBLEM_HEADERS, stubApi } from "../../../test/stubApi";
+import { createQueryClient } from "@/app/queryClient";
+import { sampleQuote } from "@/test/fixtures";
+import { api, problem, PROBLEM_HEADERS, stubApi } from "@/test/stubApi";
 import CalculatorPage from "./CalculatorPage";
 
 vi.mock("./QuoteCharts", () => ({ default: () => <div data-testid="charts" /> }));

@@ -1,5 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
-import { describeError } from "../../../lib/api/problem";
+import { describeError } from "@/lib/api/problem";
 import { fetchQuoteCsv } from "../api/quotes";
 import type { QuoteRequest } from "../api/types";
 

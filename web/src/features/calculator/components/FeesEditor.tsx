@@ -1,4 +1,4 @@
-import { Field } from "../../../lib/ui/Field";
+import { Field } from "@/lib/ui/Field";
 import type { FeeInput } from "../api/types";
 import type { FieldErrors } from "../model";
 

@@ -10,7 +10,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { formatDate, formatMoney } from "../../../lib/format";
+import { formatDate, formatMoney } from "@/lib/format";
 import type { ScheduleRow } from "../api/types";
 import { yearTicks } from "../chartTicks";
 

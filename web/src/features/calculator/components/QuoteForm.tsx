@@ -1,4 +1,4 @@
-import { Field } from "../../../lib/ui/Field";
+import { Field } from "@/lib/ui/Field";
 import {
   AMORTIZATIONS,
   DAY_COUNTS,

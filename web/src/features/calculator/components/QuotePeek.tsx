@@ -1,4 +1,4 @@
-import { formatMoney, formatRate } from "../../../lib/format";
+import { formatMoney, formatRate } from "@/lib/format";
 import type { Quote } from "../api/types";
 
 type Props = { quote: Quote; currency: string; frequencyLabel: string; outOfDate: boolean };

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { formatDate, formatMoney } from "../../../lib/format";
+import { formatDate, formatMoney } from "@/lib/format";
 import type { ScheduleRow } from "../api/types";
 
 type Props = { schedule: ScheduleRow[]; currency: string; actions?: React.ReactNode };

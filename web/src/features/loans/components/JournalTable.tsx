@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
-import { formatDate, formatMoney } from "../../../lib/format";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
+import { formatDate, formatMoney } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { loansApi } from "../api/loans";
 import { kindLabel } from "../model";
 

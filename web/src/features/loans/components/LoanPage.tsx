@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
-import { useSession } from "../../auth/hooks/useSession";
-import { formatDate, todayIso } from "../../../lib/format";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
+import { useSession } from "@/features/auth";
+import { formatDate, todayIso } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { loansApi } from "../api/loans";
 import { loanQueryKey } from "../hooks/useIdempotentPost";
 import { JournalTable } from "./JournalTable";

@@ -1,4 +1,4 @@
-import { formatDate, formatMoney, formatRate } from "../../../lib/format";
+import { formatDate, formatMoney, formatRate } from "@/lib/format";
 import type { LoanSummary } from "../api/types";
 import { isZero, STATUS_LABELS } from "../model";
 

@@ -1,11 +1,11 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
-import { useSession } from "../../auth/hooks/useSession";
-import { formatDate, formatMoney } from "../../../lib/format";
-import { Field, TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
+import { useSession } from "@/features/auth";
+import { formatDate, formatMoney } from "@/lib/format";
+import { Field, TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { loansApi, type LoanFilters } from "../api/loans";
 import type { LoanStatus, LoanSummary } from "../api/types";
 import { STATUS_LABELS } from "../model";

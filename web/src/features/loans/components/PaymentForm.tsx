@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
-import { formatMoney } from "../../../lib/format";
-import { parseAmount } from "../../../lib/format/number";
-import { TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { useSubmission } from "../../../lib/ui/useSubmission";
+import { formatMoney } from "@/lib/format";
+import { parseAmount } from "@/lib/format/number";
+import { TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { useSubmission } from "@/lib/ui/useSubmission";
 import { loansApi } from "../api/loans";
 import type { LoanSummary } from "../api/types";
 import { useIdempotentPost } from "../hooks/useIdempotentPost";

@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatDate, formatMoney } from "../../../lib/format";
-import { TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
+import { formatDate, formatMoney } from "@/lib/format";
+import { TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { loansApi } from "../api/loans";
 
 /** The amount that pays the loan off on a chosen date, with its parts and the interest per day. */

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { useSubmission } from "../../../lib/ui/useSubmission";
+import { TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { useSubmission } from "@/lib/ui/useSubmission";
 import { loansApi } from "../api/loans";
 import { useIdempotentPost } from "../hooks/useIdempotentPost";
 

@@ -1,4 +1,4 @@
-import { formatDate, formatMoney } from "../../../lib/format";
+import { formatDate, formatMoney } from "@/lib/format";
 import type { Installment } from "../api/types";
 import { isZero } from "../model";
 

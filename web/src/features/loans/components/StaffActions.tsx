@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
-import { formatMoney } from "../../../lib/format";
-import { cleanNumber } from "../../../lib/format/number";
-import { Field, TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { useSubmission } from "../../../lib/ui/useSubmission";
+import { formatMoney } from "@/lib/format";
+import { cleanNumber } from "@/lib/format/number";
+import { Field, TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { useSubmission } from "@/lib/ui/useSubmission";
 import { loansApi } from "../api/loans";
 import type { LoanSummary, TransactionKind } from "../api/types";
 import { useIdempotentPost } from "../hooks/useIdempotentPost";

@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { formatDate, formatMoney } from "../../../lib/format";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
+import { formatDate, formatMoney } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { loansApi } from "../api/loans";
 import type { Transaction } from "../api/types";
 import { isZero, kindLabel } from "../model";

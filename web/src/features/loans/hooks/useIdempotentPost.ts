@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useRef } from "react";
-import { ApiUnreachableError } from "../../../lib/api/problem";
+import { ApiUnreachableError } from "@/lib/api/problem";
 import type { PostingResult } from "../api/types";
 import { newIdempotencyKey } from "../model";
 

@@ -1,5 +1,5 @@
 /** Credit policy shapes: the generated OpenAPI types (src/lib/api/schema.gen.ts). */
-import type { components } from "../../../lib/api/schema.gen";
+import type { components } from "@/lib/api/schema.gen";
 
 type Schemas = components["schemas"];
 export type PolicyVersionRead = Schemas["PolicyVersionRead"];

@@ -1,10 +1,10 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
-import { ApiError, sentence } from "../../../lib/api/problem";
-import { formatDate } from "../../../lib/format";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
+import { ApiError, sentence } from "@/lib/api/problem";
+import { formatDate } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { policyApi } from "../api/policy";
 import type {
   CheckReport,
@@ -16,7 +16,7 @@ import { splitErrors } from "../model";
 import { ViolationsView } from "./CheckReportView";
 import { SimulationPanel } from "./SimulationPanel";
 import { TestCasesEditor } from "./TestCasesEditor";
-import "../../products/components/products.css";
+import "@/features/products/components/products.css";
 import "./policy.css";
 
 // The decision graph editor is large (its own UI kit and code editor): fetched only when shown.

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { policyApi } from "../api/policy";
 import type { FactSet, SimulationReport } from "../api/types";
 import { outcome } from "../model";

@@ -1,5 +1,5 @@
 /** Product shapes: the generated OpenAPI types (src/lib/api/schema.gen.ts), named for this feature. */
-import type { components } from "../../../lib/api/schema.gen";
+import type { components } from "@/lib/api/schema.gen";
 
 type Schemas = components["schemas"];
 export type PublicProduct = Schemas["PublicProduct"];

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Field } from "../../../lib/ui/Field";
+import { Field } from "@/lib/ui/Field";
 import type { PaymentComponent, ProductDefinition, ProductFrequency } from "../api/types";
 import { FREQUENCIES, getAt, reshapeGrid, setAt } from "../model";
 

@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { productsApi } from "../api/products";
 import type { VersionSummary } from "../api/types";
 

@@ -1,9 +1,9 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router";
-import { formatDate } from "../../../lib/format";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
-import { useSubmission } from "../../../lib/ui/useSubmission";
+import { formatDate } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
+import { useSubmission } from "@/lib/ui/useSubmission";
 import { productsApi } from "../api/products";
 import type { VersionSummary } from "../api/types";
 import { DiffView } from "./DiffView";

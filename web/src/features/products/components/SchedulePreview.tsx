@@ -1,9 +1,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { ApiError } from "../../../lib/api/problem";
-import { formatDate, formatMoney, formatRate } from "../../../lib/format";
-import { Field, TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
+import { ApiError } from "@/lib/api/problem";
+import { formatDate, formatMoney, formatRate } from "@/lib/format";
+import { Field, TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { productsApi } from "../api/products";
 import type { ProductDefinition } from "../api/types";
 import { defaultPeriods } from "../model";

@@ -2,11 +2,11 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
-import { createQueryClient } from "../../../app/queryClient";
-import { sampleQuote } from "../../../test/fixtures";
+import { createQueryClient } from "@/app/queryClient";
+import { sampleQuote } from "@/test/fixtures";
 import { sampleDraft } from "../fixtures";
 import { VersionEditor } from "./VersionEditorPage";
-import { api, problem, PROBLEM_HEADERS, stubApi } from "../../../test/stubApi";
+import { api, problem, PROBLEM_HEADERS, stubApi } from "@/test/stubApi";
 
 const VERSION = "/api/admin/products/{code}/versions/{version}";
 const preview = (payment?: string) =>

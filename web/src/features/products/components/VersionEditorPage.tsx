@@ -1,9 +1,9 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
-import { ApiError, sentence } from "../../../lib/api/problem";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
+import { ApiError, sentence } from "@/lib/api/problem";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { productsApi } from "../api/products";
 import type { ProductDefinition, VersionRead } from "../api/types";
 import { PLACED_PATHS, definitionErrors, unplacedErrors } from "../model";

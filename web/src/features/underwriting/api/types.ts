@@ -1,5 +1,5 @@
 /** Application shapes for the staff pages: the generated OpenAPI types (src/lib/api/schema.gen.ts). */
-import type { components } from "../../../lib/api/schema.gen";
+import type { components } from "@/lib/api/schema.gen";
 
 type Schemas = components["schemas"];
 export type ApplicationStatus = Schemas["ApplicationStatus"];

@@ -1,4 +1,4 @@
-import { api, unwrap } from "../../../lib/api/client";
+import { api, unwrap } from "@/lib/api/client";
 import type { ApplicationPage, ApplicationRead, ReviewIn, Sensitive, StaffView } from "./types";
 import type { QueueQuery } from "../model";
 

@@ -1,7 +1,7 @@
 import { useState } from "react";
-import { formatDate, formatMoney } from "../../../lib/format";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { useSubmission } from "../../../lib/ui/useSubmission";
+import { formatDate, formatMoney } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { useSubmission } from "@/lib/ui/useSubmission";
 import { underwritingApi } from "../api/underwriting";
 import type { ApplicationRead, Sensitive } from "../api/types";
 import { formatTime, humanize } from "../model";

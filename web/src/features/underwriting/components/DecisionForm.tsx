@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { Field, TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { useSubmission } from "../../../lib/ui/useSubmission";
+import { Field, TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { useSubmission } from "@/lib/ui/useSubmission";
 import { underwritingApi } from "../api/underwriting";
 import type { ApplicationRead, DecisionReason } from "../api/types";
 import { MAX_REASONS, decisionBody, decisionErrors, type DecisionForm as Form } from "../model";

@@ -1,10 +1,10 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
-import { formatMoney } from "../../../lib/format";
-import { Field, TextField } from "../../../lib/ui/Field";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
+import { formatMoney } from "@/lib/format";
+import { Field, TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { underwritingApi } from "../api/underwriting";
 import type { ApplicationStatus, ApplicationSummary } from "../api/types";
 import {

@@ -1,9 +1,9 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { useSession } from "../../auth/hooks/useSession";
-import { formatMoney } from "../../../lib/format";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { useSubmission } from "../../../lib/ui/useSubmission";
+import { useSession } from "@/features/auth";
+import { formatMoney } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { useSubmission } from "@/lib/ui/useSubmission";
 import { underwritingApi } from "../api/underwriting";
 import type { ApplicationRead, StaffView } from "../api/types";
 import { formatTime, personLabel } from "../model";

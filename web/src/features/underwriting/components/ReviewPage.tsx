@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useLocation, useParams } from "react-router";
-import { formatMoney } from "../../../lib/format";
-import { ProblemAlert } from "../../../lib/ui/ProblemAlert";
-import { usePageTitle } from "../../../lib/ui/usePageTitle";
+import { formatMoney } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { underwritingApi } from "../api/underwriting";
 import { STATUS_LABELS } from "../model";
 import { ApplicantCard } from "./ApplicantCard";

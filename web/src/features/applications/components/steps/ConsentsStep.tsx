@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { ProblemAlert } from "../../../../lib/ui/ProblemAlert";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import type { Application } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
 import { formatDateTime, type FieldErrors } from "../../model";

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { Field, TextField } from "../../../../lib/ui/Field";
-import { ProblemAlert } from "../../../../lib/ui/ProblemAlert";
+import { Field, TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import type { Application, HousingIn } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
 import { checkHousing, HOUSING_LABELS, housingForm, type HousingForm } from "../../model";

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { TextField } from "../../../../lib/ui/Field";
-import { ProblemAlert } from "../../../../lib/ui/ProblemAlert";
+import { TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import type { Application } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
 import { checkIdentity, identityForm, type IdentityForm } from "../../model";

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { Field, TextField } from "../../../../lib/ui/Field";
-import { ProblemAlert } from "../../../../lib/ui/ProblemAlert";
+import { Field, TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import type { Application, EmploymentStatus } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
 import { checkIncome, EMPLOYMENT_LABELS, incomeForm, type IncomeForm } from "../../model";

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from "react";
-import { ApiError } from "../../../../lib/api/problem";
-import { formatMoney, formatRate } from "../../../../lib/format";
-import { parseAmount } from "../../../../lib/format/number";
-import { Field, TextField } from "../../../../lib/ui/Field";
-import { ProblemAlert } from "../../../../lib/ui/ProblemAlert";
+import { ApiError } from "@/lib/api/problem";
+import { formatMoney, formatRate } from "@/lib/format";
+import { parseAmount } from "@/lib/format/number";
+import { Field, TextField } from "@/lib/ui/Field";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import type { Application, PublicProduct } from "../../api/types";
 import { useProductQuote } from "../../hooks/useProductQuote";
 import { useSaveStep } from "../../hooks/useSaveStep";

@@ -1,9 +1,9 @@
 import { useState } from "react";
 import { Link } from "react-router";
-import { ApiError, sentence } from "../../../../lib/api/problem";
-import { formatMoney } from "../../../../lib/format";
-import { ProblemAlert } from "../../../../lib/ui/ProblemAlert";
-import { useSession } from "../../../auth/hooks/useSession";
+import { ApiError, sentence } from "@/lib/api/problem";
+import { formatMoney } from "@/lib/format";
+import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { useSession } from "@/features/auth";
 import { applicationsApi } from "../../api/applications";
 import type { Application } from "../../api/types";
 import { useIdempotentAction } from "../../hooks/useIdempotentAction";
