@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -90,17 +91,16 @@ async def new_sign_in(
     at: datetime,
     meta: RequestMeta,
 ) -> None:
-    await enqueue(
+    await _alert(
         session,
         mail,
+        "new_sign_in",
         event_key=f"auth.sign_in:{session_id}",
         to=to,
-        template="new_sign_in",
         name=name,
-        when=_when(at),
-        address=meta.source_address or "unknown",
+        at=at,
+        meta=meta,
         device=(meta.user_agent or "unknown")[:200],
-        link=mail.link(ACCOUNT_PAGE),
     )
 
 
@@ -129,6 +129,33 @@ async def password_changed(
     )
 
 
+async def _alert(
+    session: AsyncSession,
+    mail: MailComposer,
+    template: str,
+    *,
+    event_key: str,
+    to: str,
+    name: str,
+    at: datetime,
+    meta: RequestMeta,
+    **fields: Any,
+) -> None:
+    """A security alert about the account's sign-in: when, from where, and a link to the account page."""
+    await enqueue(
+        session,
+        mail,
+        event_key=event_key,
+        to=to,
+        template=template,
+        name=name,
+        when=_when(at),
+        address=meta.source_address or "unknown",
+        link=mail.link(ACCOUNT_PAGE),
+        **fields,
+    )
+
+
 async def mfa_changed(
     session: AsyncSession,
     mail: MailComposer,
@@ -141,18 +168,7 @@ async def mfa_changed(
     meta: RequestMeta,
 ) -> None:
     """Two-step sign-in was turned on ("enabled") or off ("disabled")."""
-    await enqueue(
-        session,
-        mail,
-        event_key=event_key,
-        to=to,
-        template="mfa_changed",
-        name=name,
-        change=change,
-        when=_when(at),
-        address=meta.source_address or "unknown",
-        link=mail.link(ACCOUNT_PAGE),
-    )
+    await _alert(session, mail, "mfa_changed", event_key=event_key, to=to, name=name, at=at, meta=meta, change=change)
 
 
 async def recovery_code_used(
@@ -166,17 +182,8 @@ async def recovery_code_used(
     at: datetime,
     meta: RequestMeta,
 ) -> None:
-    await enqueue(
-        session,
-        mail,
-        event_key=event_key,
-        to=to,
-        template="recovery_code_used",
-        name=name,
-        left=left,
-        when=_when(at),
-        address=meta.source_address or "unknown",
-        link=mail.link(ACCOUNT_PAGE),
+    await _alert(
+        session, mail, "recovery_code_used", event_key=event_key, to=to, name=name, at=at, meta=meta, left=left
     )
 
 
