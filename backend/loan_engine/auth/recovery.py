@@ -212,17 +212,7 @@ class RecoveryService:
         new_email = normalize_email(new_email)
         if new_email == principal.email:
             raise ValidationError.one("newEmail", "is already the account's address")
-        attempts = [(throttle.ACCOUNT, principal.email), (throttle.SOURCE, meta.source_address)]
-
-        async def reserve() -> tuple[int, User | None]:
-            wait = await throttle.reserve(self.session, attempts)
-            return wait, None if wait else await repository.get_user(self.session, principal.id)
-
-        wait, user = await transaction(self.session, reserve)
-        if wait:
-            raise RateLimitedError(wait, "Too many failed attempts; try again later")
-        if user is None:
-            raise AuthenticationError("The account no longer exists")
+        user = await throttle.reserve_for_user(self.session, principal.id, principal.email, meta.source_address)
         if not (await self.passwords.verify(user.password_hash, password)).ok:
             raise ValidationError.one("password", "is not correct")  # stays counted on the back-off
 

@@ -412,17 +412,7 @@ class AuthService:
         """Change the password and end every other sign-in of the user; returns how many ended. The check
         of the current password is reserved on the account's and the address's sign-in back-off first,
         and a wrong one stays counted there."""
-        attempts = [(throttle.ACCOUNT, principal.email), (throttle.SOURCE, meta.source_address)]
-
-        async def reserve() -> tuple[int, User | None]:
-            wait = await throttle.reserve(self.session, attempts)
-            return wait, None if wait else await repository.get_user(self.session, principal.id)
-
-        wait, user = await transaction(self.session, reserve)
-        if wait:
-            raise RateLimitedError(wait, "Too many failed attempts; try again later")
-        if user is None:
-            raise AuthenticationError("The account no longer exists")
+        user = await throttle.reserve_for_user(self.session, principal.id, principal.email, meta.source_address)
         check = await self.passwords.verify(user.password_hash, current)
         if not check.ok:
             await transaction(self.session, lambda: self._password_change_failed(principal, meta))

@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import math
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.auth import repository
-from loan_engine.db.transactions import require_transaction
+from loan_engine.auth.models import User
+from loan_engine.db.transactions import require_transaction, transaction
+from loan_engine.errors import AuthenticationError, RateLimitedError
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,3 +110,21 @@ async def refund(session: AsyncSession, policy: ThrottlePolicy, value: str | Non
 async def clear(session: AsyncSession, policy: ThrottlePolicy, value: str | None) -> None:
     require_transaction(session)
     await repository.clear_throttle(session, policy.key(value))
+
+
+async def reserve_for_user(session: AsyncSession, user_id: uuid.UUID, email: str, source: str | None) -> User:
+    """Reserve a signed-in person's password check (a password change, an email change) on the account's
+    and the address's sign-in back-off, in its own transaction, and load them. 429 while backed off; 401
+    when the account is gone. A wrong password then stays counted."""
+    attempts = [(ACCOUNT, email), (SOURCE, source)]
+
+    async def run() -> tuple[int, User | None]:
+        wait = await reserve(session, attempts)
+        return wait, None if wait else await repository.get_user(session, user_id)
+
+    wait, user = await transaction(session, run)
+    if wait:
+        raise RateLimitedError(wait, "Too many failed attempts; try again later")
+    if user is None:
+        raise AuthenticationError("The account no longer exists")
+    return user
