@@ -3,6 +3,7 @@ import { describeError } from "@/lib/api/problem";
 import { formatDate, formatMoney, formatRate } from "@/lib/format";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { applicationsApi } from "../api/applications";
+import { saveFile } from "@/lib/download";
 
 /** The adverse action or counteroffer notice as the server wrote it (Reg B 1002.9, FCRA 615), and
  * the same notice as a PDF. */
@@ -96,16 +97,7 @@ export function NoticeView({ applicationId }: { applicationId: string }) {
 function PdfButton({ applicationId }: { applicationId: string }) {
   const download = useMutation({
     mutationFn: () => applicationsApi.noticePdf(applicationId),
-    onSuccess: ({ blob, filename }) => {
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = filename;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    },
+    onSuccess: ({ blob, filename }) => saveFile(blob, filename),
   });
   return (
     <div className="form-actions">

@@ -2,21 +2,13 @@ import { useMutation } from "@tanstack/react-query";
 import { describeError } from "@/lib/api/problem";
 import { fetchQuoteCsv } from "../api/quotes";
 import type { QuoteRequest } from "../api/types";
+import { saveFile } from "@/lib/download";
 
 /** Downloads the schedule as CSV, produced by the API from the same inputs. */
 export function CsvDownloadButton({ request }: { request: QuoteRequest | null }) {
   const download = useMutation({
     mutationFn: (r: QuoteRequest) => fetchQuoteCsv(r),
-    onSuccess: ({ blob, filename }) => {
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement("a");
-      link.href = url;
-      link.download = filename;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-    },
+    onSuccess: ({ blob, filename }) => saveFile(blob, filename),
   });
   return (
     <div className="csv">
