@@ -52,3 +52,41 @@ export function TextField({ label, hint, error, wide, ...input }: TextFieldProps
     </Field>
   );
 }
+
+type ChoiceFieldProps<T extends string> = Omit<FieldProps, "children"> & {
+  value: T | "";
+  /** The choices, value to label, in the order shown. */
+  choices: Record<T, string>;
+  onChange: (value: T | "") => void;
+};
+
+/** A Field holding a select with a "Choose…" first option, so nothing is chosen until the person does. */
+export function ChoiceField<T extends string>({
+  label,
+  hint,
+  error,
+  wide,
+  value,
+  choices,
+  onChange,
+}: ChoiceFieldProps<T>) {
+  return (
+    <Field label={label} hint={hint} error={error} wide={wide}>
+      {(control) => (
+        <select
+          {...control}
+          className="select"
+          value={value}
+          onChange={(e) => onChange(e.target.value as T | "")}
+        >
+          <option value="">Choose…</option>
+          {(Object.entries(choices) as [T, string][]).map(([choice, text]) => (
+            <option key={choice} value={choice}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}

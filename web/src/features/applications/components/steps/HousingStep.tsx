@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { Field, TextField } from "@/lib/ui/Field";
+import { ChoiceField, TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
-import type { Application, HousingIn } from "../../api/types";
+import type { Application } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
 import { checkHousing, HOUSING_LABELS, housingForm, type HousingForm } from "../../model";
 import { StepActions } from "./StepActions";
@@ -22,25 +22,13 @@ export function HousingStep({ app, onSaved }: Props) {
     <form className="card apply-step" aria-labelledby="step-heading" onSubmit={submit} noValidate>
       <h2 id="step-heading">Housing and other debts</h2>
       <div className="form-grid">
-        <Field label="Housing" error={step.errors.housing}>
-          {(control) => (
-            <select
-              {...control}
-              className="select"
-              value={form.housing}
-              onChange={(e) =>
-                setForm({ ...form, housing: e.target.value as HousingIn["housing"] | "" })
-              }
-            >
-              <option value="">Choose…</option>
-              {Object.entries(HOUSING_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField
+          label="Housing"
+          value={form.housing}
+          choices={HOUSING_LABELS}
+          onChange={(value) => setForm({ ...form, housing: value })}
+          error={step.errors.housing}
+        />
         <TextField
           label="Monthly rent or mortgage payment"
           inputMode="decimal"

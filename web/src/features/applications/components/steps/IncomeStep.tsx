@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
-import { Field, TextField } from "@/lib/ui/Field";
+import { ChoiceField, TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
-import type { Application, EmploymentStatus } from "../../api/types";
+import type { Application } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
 import { checkIncome, EMPLOYMENT_LABELS, incomeForm, type IncomeForm } from "../../model";
 import { StepActions } from "./StepActions";
@@ -30,25 +30,13 @@ export function IncomeStep({ app, onSaved }: Props) {
           error={step.errors.monthlyIncome}
           hint="All regular income: pay, pension, benefits."
         />
-        <Field label="Employment" error={step.errors.employmentStatus}>
-          {(control) => (
-            <select
-              {...control}
-              className="select"
-              value={form.employmentStatus}
-              onChange={(e) =>
-                setForm({ ...form, employmentStatus: e.target.value as EmploymentStatus | "" })
-              }
-            >
-              <option value="">Choose…</option>
-              {Object.entries(EMPLOYMENT_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField
+          label="Employment"
+          value={form.employmentStatus}
+          choices={EMPLOYMENT_LABELS}
+          onChange={(value) => setForm({ ...form, employmentStatus: value })}
+          error={step.errors.employmentStatus}
+        />
         <TextField
           label="Employer (optional)"
           autoComplete="organization"
