@@ -66,8 +66,10 @@ async def test_a_reset_ends_sessions_and_the_next_staff_sign_in_asks_to_enrol(
     details = event.details if isinstance(event.details, dict) else json.loads(event.details)
     assert details == {"reason": REASON["reason"], "hadAuthenticator": True, "sessionsEnded": 1}
     assert await outbox(db, "mfa_reset") == [carol.email]
-    mail = await sql(db, "SELECT subject FROM mail_outbox WHERE template = 'mfa_reset'")
-    assert "Two-step sign-in was reset" in mail[0].subject
+    [mail] = await sql(db, "SELECT subject, body_text FROM mail_outbox WHERE template = 'mfa_reset'")
+    assert "Two-step sign-in was reset" in mail.subject
+    assert "An administrator reset two-step sign-in" in mail.body_text
+    assert REASON["reason"] not in mail.body_text  # the reason is for the audit trail, not the mail
 
 
 async def test_a_borrower_signs_in_with_the_password_alone_after_a_reset(
