@@ -127,6 +127,27 @@ async def set_status(session: AsyncSession, user_id: uuid.UUID, status: UserStat
     return AccountChange(before, user_read(user), sessions_ended=ended)
 
 
+@dataclass(frozen=True, slots=True)
+class SecondFactorReset:
+    """What an admin's reset of a lost authenticator removed."""
+
+    account: UserRead
+    had_authenticator: bool
+    sessions_ended: int
+
+
+async def reset_second_factor(session: AsyncSession, user_id: uuid.UUID) -> SecondFactorReset:
+    """Remove the person's authenticator and recovery codes and end every sign-in of theirs, so their next
+    sign-in is by password alone (a borrower) or asks them to enrol again (staff: it is required)."""
+    require_transaction(session)
+    user = await _locked(session, user_id)
+    had = await repository.authenticator(session, user.id, for_update=True) is not None
+    await repository.delete_second_factor(session, user.id)
+    ended = await repository.revoke_user_sessions(session, user.id, "mfa_reset")
+    await _touched(session, user)
+    return SecondFactorReset(user_read(user), had_authenticator=had, sessions_ended=ended)
+
+
 async def make_admin(session: AsyncSession, email: str) -> AccountChange:
     """Add the admin role to an account and enable it (recovery when no admin can sign in)."""
     require_transaction(session)

@@ -171,6 +171,22 @@ async def mfa_changed(
     await _alert(session, mail, "mfa_changed", event_key=event_key, to=to, name=name, at=at, meta=meta, change=change)
 
 
+async def mfa_reset(
+    session: AsyncSession, mail: MailComposer, *, event_key: str, to: str, name: str, at: datetime
+) -> None:
+    """An admin removed the person's authenticator (a lost phone): tell them, in case they did not ask."""
+    await enqueue(
+        session,
+        mail,
+        event_key=event_key,
+        to=to,
+        template="mfa_reset",
+        name=name,
+        when=_when(at),
+        link=mail.link(ACCOUNT_PAGE),
+    )
+
+
 async def recovery_code_used(
     session: AsyncSession,
     mail: MailComposer,

@@ -18,6 +18,7 @@ SUBJECTS = {
     "new_sign_in": "New sign-in to your {lender} account",
     "password_changed": "Your {lender} password was changed",
     "mfa_changed": "Two-step sign-in changed on your {lender} account",
+    "mfa_reset": "Two-step sign-in was reset on your {lender} account",
     "recovery_code_used": "A recovery code was used on your {lender} account",
     "email_change": "Your {lender} email address is being changed",
 }

@@ -1,4 +1,5 @@
-"""HTTP for managing people: /api/admin/users (search, one person, roles, disable, enable). Admins only."""
+"""HTTP for managing people: /api/admin/users (search, one person, roles, disable, enable, reset a lost
+authenticator). Admins only."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import uuid
 from typing import Annotated
 
 from litestar import Controller, get, post, put
+from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,12 +17,12 @@ from loan_engine.api.types import DEFAULT_LIMIT, Cursor, Limit
 from loan_engine.auth.guards import BEARER, allow, current_user
 from loan_engine.auth.principal import Role, UserStatus
 from loan_engine.auth.schemas import UserRead
-from loan_engine.users.schemas import RolesUpdate, UserPage
+from loan_engine.users.schemas import MfaReset, MfaResetRead, RolesUpdate, UserPage
 from loan_engine.users.service import UserAdminService, UserFilter
 
 
-async def provide_user_admin(db_session: NamedDependency[AsyncSession]) -> UserAdminService:
-    return UserAdminService(db_session)
+async def provide_user_admin(db_session: NamedDependency[AsyncSession], state: State) -> UserAdminService:
+    return UserAdminService(db_session, state.mail)
 
 
 class AdminUsersController(Controller):
@@ -72,3 +74,21 @@ class AdminUsersController(Controller):
         self, request: AnyRequest, admin_service: NamedDependency[UserAdminService], user_id: FromPath[uuid.UUID]
     ) -> UserRead:
         return await admin_service.set_status(current_user(request), user_id, UserStatus.ACTIVE, request_meta(request))
+
+    @post(
+        "/{user_id:uuid}/mfa/reset",
+        status_code=200,
+        opt={"problems": (404, 409)},
+        summary="Reset a person's lost authenticator and end all their sign-ins",
+    )
+    async def reset_mfa(
+        self,
+        request: AnyRequest,
+        admin_service: NamedDependency[UserAdminService],
+        user_id: FromPath[uuid.UUID],
+        data: JSONBody[MfaReset],
+    ) -> MfaResetRead:
+        """Removes the authenticator and recovery codes, ends every sign-in and mails the person: staff
+        enrol again at their next sign-in, a borrower signs in with the password alone. 409 for one's own
+        account (another admin must do it), 404 for an unknown person; `reason` goes to the audit trail."""
+        return await admin_service.reset_mfa(current_user(request), user_id, data.reason, request_meta(request))

@@ -20,3 +20,17 @@ class UserPage(ApiStruct):
 
 class RolesUpdate(ApiStruct):
     roles: Annotated[list[Role], msgspec.Meta(min_length=1, max_length=len(Role))]
+
+
+class MfaReset(ApiStruct):
+    """Why the person's authenticator is being reset (kept in the audit trail, not mailed to them)."""
+
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class MfaResetRead(ApiStruct):
+    """The person after the reset, whether they had an authenticator, and how many sign-ins were ended."""
+
+    user: UserRead
+    had_authenticator: bool
+    sessions_ended: int

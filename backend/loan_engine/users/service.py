@@ -9,21 +9,22 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.request import RequestMeta
 from loan_engine.api.types import decode_cursor, encode_cursor
 from loan_engine.audit.service import Party, record
-from loan_engine.auth import accounts
+from loan_engine.auth import accounts, notices
 from loan_engine.auth.passwords import PasswordHashing, check_policy, user_inputs_for
 from loan_engine.auth.principal import Role, UserPrincipal, UserStatus
 from loan_engine.auth.schemas import EMAIL_PATTERN, UserRead
 from loan_engine.db.transactions import transaction
 from loan_engine.errors import ConflictError, NotFoundError, ValidationError
+from loan_engine.mail.compose import MailComposer
 from loan_engine.users import events
-from loan_engine.users.schemas import UserPage
+from loan_engine.users.schemas import MfaResetRead, UserPage
 
 CLI = Party.system("cli")
 
@@ -36,8 +37,9 @@ class UserFilter:
 
 
 class UserAdminService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, mail: MailComposer) -> None:
         self.session = session
+        self.mail = mail
 
     async def search(self, where: UserFilter, *, cursor: str | None, limit: int) -> UserPage:
         """People matching the filter, newest first, a page at a time."""
@@ -104,6 +106,43 @@ class UserAdminService:
             return change.after
 
         return await transaction(self.session, change)
+
+    async def reset_mfa(self, actor: UserPrincipal, user_id: uuid.UUID, reason: str, meta: RequestMeta) -> MfaResetRead:
+        """Reset a lost authenticator: the person's authenticator and recovery codes go, all their sign-ins
+        end, and they are told by mail. Never one's own: another admin must check who is asking."""
+        _not_self(actor, user_id, "reset your own two-step sign-in")
+        reason = reason.strip()
+        if not reason:
+            raise ValidationError.one("reason", "Say why the authenticator is being reset.")
+
+        async def reset() -> MfaResetRead:
+            done = await accounts.reset_second_factor(self.session, user_id)
+            at = datetime.now(UTC)
+            await record(
+                self.session,
+                events.MFA_RESET,
+                actor=Party.user(actor.id),
+                subject=Party.user(user_id),
+                meta=meta,
+                details={
+                    "reason": reason,
+                    "hadAuthenticator": done.had_authenticator,
+                    "sessionsEnded": done.sessions_ended,
+                },
+            )
+            await notices.mfa_reset(
+                self.session,
+                self.mail,
+                event_key=f"auth.mfa_reset:{user_id}:{at.isoformat()}",
+                to=done.account.email,
+                name=done.account.display_name,
+                at=at,
+            )
+            return MfaResetRead(
+                user=done.account, had_authenticator=done.had_authenticator, sessions_ended=done.sessions_ended
+            )
+
+        return await transaction(self.session, reset)
 
 
 def _not_self(actor: UserPrincipal, user_id: uuid.UUID, what: str) -> None:

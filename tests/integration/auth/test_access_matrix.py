@@ -89,6 +89,7 @@ MATRIX: dict[tuple[str, str], Guarded | Public] = {
     ("PUT", "/api/admin/users/{user_id:uuid}/roles"): Guarded(ADMIN, 404, json={"roles": ["borrower"]}),
     ("POST", "/api/admin/users/{user_id:uuid}/disable"): Guarded(ADMIN, 404),
     ("POST", "/api/admin/users/{user_id:uuid}/enable"): Guarded(ADMIN, 404),
+    ("POST", "/api/admin/users/{user_id:uuid}/mfa/reset"): Guarded(ADMIN, 404, json={"reason": "lost phone"}),
     ("GET", "/api/admin/clients"): Guarded(ADMIN, 200),
     ("POST", "/api/admin/clients"): Guarded(ADMIN, 201, json={"name": "Matrix", "scopes": ["audit:read"]}),
     ("POST", "/api/admin/clients/{client_uuid:uuid}/revoke"): Guarded(ADMIN, 404),

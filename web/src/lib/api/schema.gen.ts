@@ -418,6 +418,28 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/users/{user_id}/mfa/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset a person's lost authenticator and end all their sign-ins
+         * @description Removes the authenticator and recovery codes, ends every sign-in and mails the person: staff
+         *     enrol again at their next sign-in, a borrower signs in with the password alone. 409 for one's own
+         *     account (another admin must do it), 404 for an unknown person; `reason` goes to the audit trail.
+         */
+        post: operations["ApiAdminUsersUserIdMfaResetResetMfa"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/users/{user_id}/roles": {
         parameters: {
             query?: never;
@@ -2066,6 +2088,16 @@ export type components = {
             code?: string | null;
             /** @example abcd-efgh-jkmn-pqrs */
             recoveryCode?: string | null;
+        };
+        /** MfaReset */
+        MfaReset: {
+            reason: string;
+        };
+        /** MfaResetRead */
+        MfaResetRead: {
+            hadAuthenticator: boolean;
+            sessionsEnded: number;
+            user: components["schemas"]["UserRead"];
         };
         /** MfaSetupRead */
         MfaSetupRead: {
@@ -5534,6 +5566,117 @@ export interface operations {
             };
             /** @description The request conflicts with data already stored */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Invalid input; `errors` names each field by its wire name */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many attempts, or the record is busy with another change; nothing was changed, wait for `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database is unavailable; nothing was changed, retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ApiAdminUsersUserIdMfaResetResetMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaReset"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaResetRead"];
+                };
+            };
+            /** @description Malformed request: the body is not JSON (or not UTF-8), is nested too deeply, or is missing */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description No valid credentials (or wrong ones) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller is not allowed to do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing at this address */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request conflicts with data already stored */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not in the media type this route takes */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
