@@ -202,7 +202,7 @@ def main() -> None:
             "method": f"closed loop, {CLIENTS} httpx clients in one process, {ROUNDS} rounds of {SECONDS} s after a "
             "1 s warm-up, each request a submit of a complete draft (prime persona: approved with an offer), "
             "uvicorn 1 worker pinned to core 0, embedded PostgreSQL (fsync off) unpinned; the load generator "
-            "shares the 2-core machine, which other work was also using: run once, briefly, figures indicative",
+            "shares the 2-core machine (its 1-min load average at the end is recorded beside the figures)",
             "decisions_per_s": statistics.median(r["decisions_per_s"] for r in runs),
             "p50_ms": statistics.median(r["p50_ms"] for r in runs),
             "p95_ms": statistics.median(r["p95_ms"] for r in runs),
