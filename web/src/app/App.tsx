@@ -2,7 +2,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { useState } from "react";
 import { RouterProvider } from "react-router";
 import { AuthProvider } from "@/features/auth/components/AuthProvider";
-import { createQueryClient } from "./queryClient";
+import { createQueryClient } from "@/lib/api/queryClient";
 import { createRouter } from "./router";
 
 export function App() {

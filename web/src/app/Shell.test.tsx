@@ -7,7 +7,7 @@ import { AuthProvider } from "@/features/auth/components/AuthProvider";
 import { setAccessToken } from "@/lib/api/session";
 import type { components } from "@/lib/api/schema.gen";
 import { api, problem, PROBLEM_HEADERS, stubApi } from "@/test/stubApi";
-import { createQueryClient } from "./queryClient";
+import { createQueryClient } from "@/lib/api/queryClient";
 import { Shell } from "./Shell";
 
 const ada: components["schemas"]["UserRead"] = {

@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { Link, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useSession } from "@/features/auth/hooks/useSession";
-import { clearUnreachable, useApiUnreachable } from "./apiStatus";
+import { clearUnreachable, useApiUnreachable } from "@/lib/api/status";
 import { visibleNavItems } from "./navigation";
 import { UnreachablePage } from "./pages/UnreachablePage";
 import { ThemeToggle } from "./ThemeToggle";

@@ -2,7 +2,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
-import { createQueryClient } from "@/app/queryClient";
+import { createQueryClient } from "@/lib/api/queryClient";
 import { HttpResponse } from "msw";
 import { api, stubApi } from "@/test/stubApi";
 import type { Application, Notice, Offer } from "../api/types";

@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { reportUnreachable } from "@/app/apiStatus";
+import { reportUnreachable } from "@/lib/api/status";
 import { ApiError, isUnreachable } from "@/lib/api/problem";
 import {
   forgetSessionHint,

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
 import type { Role } from "../api/auth";
 import { useSession } from "../hooks/useSession";
-import { ForbiddenPage } from "@/app/pages/ForbiddenPage";
+import { ForbiddenPage } from "@/lib/ui/ForbiddenPage";
 
 /** Renders its children for a signed-in user (with one of `roles`, when given). */
 export function RequireAuth({ children, roles }: { children: ReactNode; roles?: Role[] }) {

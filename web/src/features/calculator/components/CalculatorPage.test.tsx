@@ -2,7 +2,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { act, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { createMemoryRouter, RouterProvider } from "react-router";
-import { createQueryClient } from "@/app/queryClient";
+import { createQueryClient } from "@/lib/api/queryClient";
 import { sampleQuote } from "@/test/fixtures";
 import { api, problem, PROBLEM_HEADERS, stubApi } from "@/test/stubApi";
 import CalculatorPage from "./CalculatorPage";

@@ -2,7 +2,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
-import { createQueryClient } from "@/app/queryClient";
+import { createQueryClient } from "@/lib/api/queryClient";
 import type { CheckReport, PolicyTestCase, PolicyVersionRead } from "../api/types";
 import { PolicyEditor } from "./PolicyPage";
 import { api, problem, PROBLEM_HEADERS, stubApi } from "@/test/stubApi";

@@ -1,7 +1,7 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen } from "@testing-library/react";
 import { createMemoryRouter, RouterProvider } from "react-router";
-import { createQueryClient } from "@/app/queryClient";
+import { createQueryClient } from "@/lib/api/queryClient";
 import { api, stubApi } from "@/test/stubApi";
 import { sampleProduct } from "../fixtures";
 import ProductsPage from "./ProductsPage";

@@ -2,7 +2,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
-import { createQueryClient } from "@/app/queryClient";
+import { createQueryClient } from "@/lib/api/queryClient";
 import { sampleQuote } from "@/test/fixtures";
 import { sampleDraft } from "../fixtures";
 import { VersionEditor } from "./VersionEditorPage";

@@ -1,5 +1,5 @@
 import { Link } from "react-router";
-import { usePageTitle } from "@/lib/ui/usePageTitle";
+import { usePageTitle } from "./usePageTitle";
 
 export function ForbiddenPage() {
   usePageTitle("Not available");

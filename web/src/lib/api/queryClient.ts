@@ -1,6 +1,6 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
-import { ApiError, isUnreachable } from "@/lib/api/problem";
-import { reportUnreachable } from "./apiStatus";
+import { ApiError, isUnreachable } from "./problem";
+import { reportUnreachable } from "./status";
 
 function onError(error: unknown): void {
   if (isUnreachable(error)) reportUnreachable();
