@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, delete, func, or_, select, text, tuple_, update
+from sqlalchemy import Row, bindparam, delete, func, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from loan_engine.auth.models import AccountToken, AuthSession, MfaAuthenticator, MfaRecoveryCode, RefreshToken, User
@@ -137,27 +137,29 @@ async def recovery_codes_left(session: AsyncSession, user_id: uuid.UUID) -> int:
 # ---- principals ------------------------------------------------------------------------------
 
 
+_PRINCIPAL = (
+    select(
+        User.id,
+        User.email,
+        User.display_name,
+        User.roles,
+        User.status,
+        User.created_at,
+        User.last_sign_in_at,
+        User.email_verified_at,
+        AuthSession.revoked_at,
+        AuthSession.expires_at,
+    )
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(User.id == bindparam("user_id"), AuthSession.id == bindparam("session_id"))
+)  # built once: every authenticated request runs it (loans/repository.py says why)
+
+
 async def user_with_session(
     connection: AsyncConnection, user_id: uuid.UUID, session_id: uuid.UUID
 ) -> PrincipalRow | None:
     """One round trip per authenticated request: the user's current state and its sign-in's state."""
-    query = (
-        select(
-            User.id,
-            User.email,
-            User.display_name,
-            User.roles,
-            User.status,
-            User.created_at,
-            User.last_sign_in_at,
-            User.email_verified_at,
-            AuthSession.revoked_at,
-            AuthSession.expires_at,
-        )
-        .join(AuthSession, AuthSession.user_id == User.id)
-        .where(User.id == user_id, AuthSession.id == session_id)
-    )
-    return (await connection.execute(query)).one_or_none()
+    return (await connection.execute(_PRINCIPAL, {"user_id": user_id, "session_id": session_id})).one_or_none()
 
 
 # ---- sessions and refresh tokens ------------------------------------------------------------

@@ -8,7 +8,6 @@ handler and becomes an error response, never a success.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-
 from typing import Any
 
 from litestar.datastructures import State

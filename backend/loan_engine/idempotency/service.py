@@ -11,10 +11,10 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Final, Generic, TypeVar
+from typing import Final, Generic, TypeVar, cast
 
 import msgspec
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.db.transactions import require_transaction, transaction
@@ -85,7 +85,12 @@ def fingerprint(method: str, path: str, body: bytes) -> bytes:
     return digest.digest()
 
 
+# Every money-moving request runs these; built once (loans/repository.py says why).
 _LOCK = text("SELECT pg_try_advisory_xact_lock(hashtextextended(:scope || chr(31) || :key, 0))")
+_STORED = select(IdempotencyKey.fingerprint, IdempotencyKey.response_status, IdempotencyKey.response_body).where(
+    IdempotencyKey.scope == bindparam("scope"), IdempotencyKey.key == bindparam("key")
+)
+_REMEMBER = insert(cast(Table, IdempotencyKey.__table__))
 
 
 async def claim(session: AsyncSession, request: RequestKey) -> StoredResponse | None:
@@ -96,13 +101,7 @@ async def claim(session: AsyncSession, request: RequestKey) -> StoredResponse | 
     require_transaction(session)
     if not (await session.execute(_LOCK, {"scope": request.scope, "key": request.key})).scalar_one():
         raise RequestInFlightError
-    row = (
-        await session.execute(
-            select(IdempotencyKey.fingerprint, IdempotencyKey.response_status, IdempotencyKey.response_body).where(
-                IdempotencyKey.scope == request.scope, IdempotencyKey.key == request.key
-            )
-        )
-    ).first()
+    row = (await session.execute(_STORED, {"scope": request.scope, "key": request.key})).first()
     if row is None:
         return None
     if row.fingerprint != request.fingerprint:
@@ -115,15 +114,16 @@ async def remember(session: AsyncSession, request: RequestKey, response: StoredR
     """Store the response of the request that took its key, in the transaction that did the work."""
     require_transaction(session)
     await session.execute(
-        insert(IdempotencyKey).values(
-            scope=request.scope,
-            key=request.key,
-            fingerprint=request.fingerprint,
-            method=request.method,
-            path=request.path[:300],
-            response_status=response.status,
-            response_body=response.body,
-        )
+        _REMEMBER,
+        {
+            "scope": request.scope,
+            "key": request.key,
+            "fingerprint": request.fingerprint,
+            "method": request.method,
+            "path": request.path[:300],
+            "response_status": response.status,
+            "response_body": response.body,
+        },
     )
 
 

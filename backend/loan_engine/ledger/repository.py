@@ -7,36 +7,40 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, insert, select, text
+from sqlalchemy import Row, Table, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.ledger.accounts import JournalHeader, Leg
 from loan_engine.ledger.models import Journal, JournalLeg, LedgerAccount
 
+# Built once and executed with values (loans/repository.py says why); to the tables, not the classes.
+_JOURNALS = cast(Table, Journal.__table__)
+_INSERT_JOURNAL = insert(_JOURNALS).returning(_JOURNALS.c.id)
+_INSERT_LEGS = insert(cast(Table, JournalLeg.__table__))
+
 
 async def insert_journal(session: AsyncSession, header: JournalHeader) -> int:
     result = await session.execute(
-        insert(Journal)
-        .values(
-            loan_id=header.loan_id,
-            kind=header.kind,
-            value_date=header.value_date,
-            transaction_seq=header.transaction_seq,
-            caused_by_seq=header.caused_by_seq,
-            reverses_journal_id=header.reverses_journal_id,
-            reference=header.reference,
-            memo=header.memo,
-        )
-        .returning(Journal.id)
+        _INSERT_JOURNAL,
+        {
+            "loan_id": header.loan_id,
+            "kind": header.kind,
+            "value_date": header.value_date,
+            "transaction_seq": header.transaction_seq,
+            "caused_by_seq": header.caused_by_seq,
+            "reverses_journal_id": header.reverses_journal_id,
+            "reference": header.reference,
+            "memo": header.memo,
+        },
     )
     return int(result.scalar_one())
 
 
 async def insert_legs(session: AsyncSession, journal_id: int, header: JournalHeader, legs: Sequence[Leg]) -> None:
     await session.execute(
-        insert(JournalLeg),
+        _INSERT_LEGS,
         [
             {
                 "journal_id": journal_id,

@@ -1,4 +1,10 @@
-"""Queries of loans: the loan row (locked for a posting), its installments, its transactions, lists."""
+"""Queries of loans: the loan row (locked for a posting), its installments, its transactions, lists.
+
+The statements a payment and a loan read run are built once, here, with bind parameters, and executed
+with their values: SQLAlchemy then neither rebuilds the expression nor recomputes its cache key on every
+request (that was about a third of a payment's CPU). Inserts go to the table, not the mapped class, so
+they skip the ORM's bulk-insert bookkeeping.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from typing import Any, cast
 
 from sqlalchemy import Table, and_, bindparam, delete, exists, insert, or_, select, true, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import BindParameter
 
 from loan_engine.loans.models import Loan, LoanInstallment, LoanTransaction
 
@@ -30,21 +37,48 @@ async def add_loan(session: AsyncSession, loan: Loan) -> None:
     await session.flush()
 
 
+_TRANSACTIONS = cast(Table, LoanTransaction.__table__)
+_INSTALLMENTS = cast(Table, LoanInstallment.__table__)
+
+_LOAN = select(Loan).where(Loan.id == bindparam("loan_id")).execution_options(populate_existing=True)
+_LOAN_LOCKED = _LOAN.with_for_update()
+_INSTALLMENTS_OF = (
+    select(*(getattr(LoanInstallment, name) for name in INSTALLMENT_COLUMNS), LoanInstallment.outstanding)
+    .where(LoanInstallment.loan_id == bindparam("loan_id"))
+    .order_by(LoanInstallment.number)
+)
+_UPDATE_INSTALLMENT = (
+    update(_INSTALLMENTS)
+    .where(_INSTALLMENTS.c.loan_id == bindparam("b_loan"), _INSTALLMENTS.c.number == bindparam("b_number"))
+    .values({name: bindparam(f"v_{name}") for name in INSTALLMENT_COLUMNS if name != "number"})
+)
+_INSERT_TRANSACTION = insert(_TRANSACTIONS).returning(_TRANSACTIONS.c.booked_at)
+_ON: BindParameter[Any] = bindparam("on")
+_LATER_EVENTS = select(
+    exists().where(
+        LoanTransaction.loan_id == bindparam("loan_id"),
+        or_(
+            LoanTransaction.value_date > _ON,
+            and_(LoanTransaction.value_date == _ON, LoanTransaction.kind.in_(bindparam("kinds", expanding=True))),
+        ),
+    )
+)
+_NEWEST_TRANSACTIONS = (
+    select(LoanTransaction)
+    .where(LoanTransaction.loan_id == bindparam("loan_id"))
+    .order_by(LoanTransaction.seq.desc())
+    .limit(bindparam("limit"))
+)
+_TRANSACTIONS_BEFORE = _NEWEST_TRANSACTIONS.where(LoanTransaction.seq < bindparam("before_seq"))
+
+
 async def loan(session: AsyncSession, loan_id: uuid.UUID, *, for_update: bool = False) -> Loan | None:
-    query = select(Loan).where(Loan.id == loan_id)
-    if for_update:
-        query = query.with_for_update()
-    return (await session.scalars(query.execution_options(populate_existing=True))).first()
+    query = _LOAN_LOCKED if for_update else _LOAN
+    return (await session.scalars(query, {"loan_id": loan_id})).first()
 
 
 async def installments(session: AsyncSession, loan_id: uuid.UUID) -> Sequence[Any]:
-    columns = [getattr(LoanInstallment, name) for name in INSTALLMENT_COLUMNS]
-    result = await session.execute(
-        select(*columns, LoanInstallment.outstanding)
-        .where(LoanInstallment.loan_id == loan_id)
-        .order_by(LoanInstallment.number)
-    )
-    return result.all()
+    return (await session.execute(_INSTALLMENTS_OF, {"loan_id": loan_id})).all()
 
 
 async def insert_installments(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
@@ -56,17 +90,11 @@ async def update_installments(session: AsyncSession, loan_id: uuid.UUID, rows: l
     """Rewrite the changed installments (one executemany)."""
     if not rows:
         return
-    table = cast(Table, LoanInstallment.__table__)
-    statement = (
-        update(table)
-        .where(table.c.loan_id == bindparam("b_loan"), table.c.number == bindparam("b_number"))
-        .values({name: bindparam(f"v_{name}") for name in INSTALLMENT_COLUMNS if name != "number"})
-    )
     params = [
         {"b_loan": loan_id, "b_number": row["number"], **{f"v_{k}": v for k, v in row.items() if k != "number"}}
         for row in rows
     ]
-    await (await session.connection()).execute(statement, params)
+    await (await session.connection()).execute(_UPDATE_INSTALLMENT, params)
 
 
 async def delete_installments_after(session: AsyncSession, loan_id: uuid.UUID, last: int) -> None:
@@ -76,7 +104,7 @@ async def delete_installments_after(session: AsyncSession, loan_id: uuid.UUID, l
 
 
 async def insert_transaction(session: AsyncSession, values: dict[str, Any]) -> datetime:
-    result = await session.execute(insert(LoanTransaction).values(**values).returning(LoanTransaction.booked_at))
+    result = await session.execute(_INSERT_TRANSACTION, values)
     booked: datetime = result.scalar_one()
     return booked
 
@@ -84,11 +112,7 @@ async def insert_transaction(session: AsyncSession, values: dict[str, Any]) -> d
 async def has_events_after(session: AsyncSession, loan_id: uuid.UUID, on: date, kinds_after: Iterable[str]) -> bool:
     """Whether a new event on ``on`` would not come last: the loan has a transaction on a later value date,
     or one on ``on`` of a kind that replays after it. One EXISTS, whatever the loan's age."""
-    later = or_(
-        LoanTransaction.value_date > on,
-        and_(LoanTransaction.value_date == on, LoanTransaction.kind.in_(list(kinds_after))),
-    )
-    found = await session.scalar(select(exists().where(LoanTransaction.loan_id == loan_id, later)))
+    found = await session.scalar(_LATER_EVENTS, {"loan_id": loan_id, "on": on, "kinds": list(kinds_after)})
     return bool(found)
 
 
@@ -115,10 +139,10 @@ async def transactions(
     session: AsyncSession, loan_id: uuid.UUID, *, before_seq: int | None, limit: int
 ) -> Sequence[LoanTransaction]:
     """Newest first, keyset on seq."""
-    query = select(LoanTransaction).where(LoanTransaction.loan_id == loan_id)
-    if before_seq is not None:
-        query = query.where(LoanTransaction.seq < before_seq)
-    return (await session.scalars(query.order_by(LoanTransaction.seq.desc()).limit(limit))).all()
+    if before_seq is None:
+        return (await session.scalars(_NEWEST_TRANSACTIONS, {"loan_id": loan_id, "limit": limit})).all()
+    params = {"loan_id": loan_id, "limit": limit, "before_seq": before_seq}
+    return (await session.scalars(_TRANSACTIONS_BEFORE, params)).all()
 
 
 async def update_loan(session: AsyncSession, loan_id: uuid.UUID, values: dict[str, Any]) -> None:
