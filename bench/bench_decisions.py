@@ -35,7 +35,7 @@ import httpx
 from litestar import Litestar, get
 
 sys.path.insert(0, str(Path(__file__).parent))
-from serving import scratch_database, uvicorn_server, write_results
+from serving import cpu_seconds, scratch_database, uvicorn_process, write_results
 
 ROOT = Path(__file__).parents[1]
 BENCH_SECRET = "bench-only-signing-secret-" + "0123456789abcdef" * 2
@@ -130,7 +130,9 @@ async def _prepare(base: str, url: str) -> tuple[dict[str, str], list[str]]:
         return auth, drafts
 
 
-async def _run(base: str, auth: dict[str, str], drafts: list[str], seconds: float) -> dict[str, Any]:
+async def _run(
+    base: str, auth: dict[str, str], drafts: list[str], seconds: float, pid: int | None = None
+) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
@@ -148,9 +150,10 @@ async def _run(base: str, auth: dict[str, str], drafts: list[str], seconds: floa
 
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=CLIENTS)) as http:
         db_before = (await http.get("/bench/db-seconds")).json()["seconds"]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds(pid) if pid else 0.0
         await asyncio.gather(*(client(http) for _ in range(CLIENTS)))
         elapsed = time.perf_counter() - started
+        cpu = cpu_seconds(pid) - cpu if pid else 0.0
         db_after = (await http.get("/bench/db-seconds")).json()["seconds"]
     latencies.sort()
 
@@ -164,6 +167,7 @@ async def _run(base: str, auth: dict[str, str], drafts: list[str], seconds: floa
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "db_ms_per_decision": round((db_after - db_before) * 1000 / max(1, len(latencies)), 3),
+        "server_cpu_ms": round(cpu * 1000 / max(1, len(latencies)), 2),
         "errors": errors,
         "ran_out_of_drafts": not drafts,
     }
@@ -182,7 +186,7 @@ async def _split(url: str) -> dict[str, float]:
 def main() -> None:
     from loan_engine.db.migrations import upgrade
 
-    with scratch_database("decisions") as (url, _):
+    with scratch_database("decisions", core=1) as (url, _):
         upgrade(url.replace("postgresql://", "postgresql+asyncpg://"))
         env = {
             "DATABASE_URL": url,
@@ -191,21 +195,23 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]),
         }
-        with uvicorn_server("bench_decisions:bench_app", env=env, factory=True, quiet=True) as base:
+        with uvicorn_process("bench_decisions:bench_app", env=env, factory=True, quiet=True) as (base, server):
             auth, drafts = asyncio.run(_prepare(base, url))
             asyncio.run(_run(base, auth, drafts, 1.0))  # warm-up
-            runs = [asyncio.run(_run(base, auth, drafts, SECONDS)) for _ in range(ROUNDS)]
+            runs = [asyncio.run(_run(base, auth, drafts, SECONDS, server.pid)) for _ in range(ROUNDS)]
         split = asyncio.run(_split(url))
     write_results(
         "decisions",
         {
             "method": f"closed loop, {CLIENTS} httpx clients in one process, {ROUNDS} rounds of {SECONDS} s after a "
             "1 s warm-up, each request a submit of a complete draft (prime persona: approved with an offer), "
-            "uvicorn 1 worker pinned to core 0, embedded PostgreSQL (fsync off) unpinned; the load generator "
-            "shares the 2-core machine (its 1-min load average at the end is recorded beside the figures)",
+            "uvicorn 1 worker pinned to core 0, embedded PostgreSQL (fsync off) pinned to core 1 with the load "
+            "generator (its 1-min load average at the end is recorded beside the figures); server_cpu_ms is the "
+            "server process's CPU per decision",
             "decisions_per_s": statistics.median(r["decisions_per_s"] for r in runs),
             "p50_ms": statistics.median(r["p50_ms"] for r in runs),
             "p95_ms": statistics.median(r["p95_ms"] for r in runs),
+            "server_cpu_ms_per_decision": statistics.median(r["server_cpu_ms"] for r in runs),
             "split_per_decision_ms": {
                 "policy_evaluation": split["policy_ms_mean"],
                 "quote": split["quote_ms_mean"],

@@ -40,7 +40,7 @@ from litestar.datastructures import State
 from litestar.params import FromPath
 
 sys.path.insert(0, str(Path(__file__).parent))
-from serving import scratch_database, uvicorn_server, write_results
+from serving import cpu_seconds, scratch_database, uvicorn_process, write_results
 
 ROOT = Path(__file__).parents[1]
 BENCH_SECRET = "bench-only-signing-secret-" + "0123456789abcdef" * 2
@@ -193,7 +193,7 @@ async def _prepare_one(base: str, auth: dict[str, str], borrower_id: str) -> str
         return loan_id
 
 
-async def _run(base: str, auth: dict[str, str], loans: list[str], bare: bool) -> dict[str, Any]:
+async def _run(base: str, auth: dict[str, str], loans: list[str], bare: bool, pid: int | None = None) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + SECONDS
@@ -217,10 +217,11 @@ async def _run(base: str, auth: dict[str, str], loans: list[str], bare: bool) ->
             latencies.append(time.perf_counter() - began)
             errors += response.status_code != 201
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds(pid) if pid else 0.0
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=CLIENTS)) as http:
         await asyncio.gather(*(client(i, http) for i in range(CLIENTS)))
     elapsed = time.perf_counter() - started
+    cpu = cpu_seconds(pid) - cpu if pid else 0.0
     latencies.sort()
 
     def pct(p: float) -> float:
@@ -232,6 +233,7 @@ async def _run(base: str, auth: dict[str, str], loans: list[str], bare: bool) ->
         "p95_ms": pct(0.95),
         "p99_ms": pct(0.99),
         "errors": errors,
+        "server_cpu_ms": round(cpu / len(latencies) * 1000, 2),
     }
 
 
@@ -292,7 +294,7 @@ def main() -> None:
     from loan_engine.db.migrations import upgrade
 
     runs: dict[str, list[dict[str, Any]]] = {"full": [], "bare": []}
-    with scratch_database("payments") as (url, _):
+    with scratch_database("payments", core=1) as (url, _):
         upgrade(url.replace("postgresql://", "postgresql+asyncpg://"))
         env = {
             "DATABASE_URL": url,
@@ -301,13 +303,13 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
             "PYTHONPATH": os.pathsep.join([str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]),
         }
-        with uvicorn_server("bench_payments:bench_app", env=env, factory=True, quiet=True) as base:
+        with uvicorn_process("bench_payments:bench_app", env=env, factory=True, quiet=True) as (base, server):
             auth, loans, borrower_id = asyncio.run(_prepare(base, url))
             asyncio.run(_run(base, auth, loans, bare=False))  # warm-up
             asyncio.run(_run(base, auth, loans, bare=True))
             for _ in range(ROUNDS):
-                runs["full"].append(asyncio.run(_run(base, auth, loans, bare=False)))
-                runs["bare"].append(asyncio.run(_run(base, auth, loans, bare=True)))
+                runs["full"].append(asyncio.run(_run(base, auth, loans, bare=False, pid=server.pid)))
+                runs["bare"].append(asyncio.run(_run(base, auth, loans, bare=True, pid=server.pid)))
             fresh = asyncio.run(_prepare_one(base, auth, borrower_id))
             aged = asyncio.run(_aged_loan(base, auth, borrower_id))
             reads = asyncio.run(_reads(base, auth, fresh, aged))
@@ -318,13 +320,16 @@ def main() -> None:
         {
             "method": f"closed loop, {CLIENTS} httpx clients in one process, {ROUNDS} alternating rounds of "
             f"{SECONDS} s after a warm-up, {LOANS} loans, uvicorn 1 worker pinned to core 0, embedded PostgreSQL "
-            "(fsync off) unpinned; the load generator shares the machine",
+            "(fsync off) pinned to core 1 with the load generator; server_cpu_ms is the server process's CPU "
+            "(user + system) per request, which the load on the other core does not change",
             "full_payments_per_s": full,
             "bare_payments_per_s": bare,
             "full_over_bare": round(full / bare, 3),
             "full_p50_ms": statistics.median(r["p50_ms"] for r in runs["full"]),
             "full_p95_ms": statistics.median(r["p95_ms"] for r in runs["full"]),
             "bare_p50_ms": statistics.median(r["p50_ms"] for r in runs["bare"]),
+            "full_server_cpu_ms": statistics.median(r["server_cpu_ms"] for r in runs["full"]),
+            "bare_server_cpu_ms": statistics.median(r["server_cpu_ms"] for r in runs["bare"]),
             "loan_read": reads,
             "loan_read_aged_over_new_p95": round(reads["aged_700_days"]["p95_ms"] / reads["new"]["p95_ms"], 3),
             "runs": runs,

@@ -38,19 +38,36 @@ UVICORN_FLAGS = [
 
 
 @contextmanager
-def scratch_database(name: str) -> Iterator[tuple[str, Path]]:
+def scratch_database(name: str, core: int | None = None) -> Iterator[tuple[str, Path]]:
     """A throwaway embedded PostgreSQL (fsync off) in .data/bench-<name>-*: yields its URL and a scratch
-    folder, and removes both afterwards."""
+    folder, and removes both afterwards. With ``core``, the server is pinned to that core (its backends,
+    forked later, inherit it), so it does not take the server-under-test's core."""
     from loan_engine.db.embedded import EmbeddedPostgres
 
     (ROOT / ".data").mkdir(exist_ok=True)
     folder = Path(tempfile.mkdtemp(dir=ROOT / ".data", prefix=f"bench-{name}-"))
     server = EmbeddedPostgres(folder / "pg", durable=False).start()
+    if core is not None and _pinned(core):
+        _pin_tree(int((server.pgdata / "postmaster.pid").read_text().split()[0]), core)
     try:
         yield server.url(), folder
     finally:
         server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pin_tree(pid: int, core: int) -> None:
+    """Pin a process and its children (PostgreSQL's checkpointer, WAL writer, ...) to ``core``."""
+    children = [int(entry.name) for entry in Path("/proc").iterdir() if entry.name.isdigit() and _parent(entry) == pid]
+    for each in (pid, *children):
+        subprocess.run(["taskset", "-a", "-p", "-c", str(core), str(each)], check=False, capture_output=True)
+
+
+def _parent(entry: Path) -> int | None:
+    try:
+        return int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError):
+        return None
 
 
 def wait_http(url: str, timeout: float = 30.0, status: int = 200) -> float:

@@ -76,7 +76,12 @@ def actor_of(request: AnyRequest) -> Actor:
         staff = principal.has_any(frozenset(STAFF))
         channel = AppChannel.STAFF if staff else AppChannel.WEB
         return Actor(
-            Party.user(principal.id), f"user:{principal.id}", channel, user_id=principal.id, roles=principal.roles
+            Party.user(principal.id),
+            f"user:{principal.id}",
+            channel,
+            user_id=principal.id,
+            roles=principal.roles,
+            email_verified=principal.email_verified,
         )
     raise PermissionDeniedError  # pragma: no cover - the guard ran first
 

@@ -87,6 +87,7 @@ class Actor:
     user_id: uuid.UUID | None = None
     client_id: uuid.UUID | None = None
     roles: frozenset[Role] = frozenset()
+    email_verified: bool = False
 
     @property
     def is_staff(self) -> bool:
@@ -95,6 +96,16 @@ class Actor:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _require_verified(actor: Actor) -> None:
+    """A borrower submits only after confirming their email (docs/ACCOUNTS.md); staff and partner API
+    clients, who submit for a borrower, answer for the identity themselves. The principal was read from
+    the database for this request, so its flag is current."""
+    if actor.is_staff or actor.client_id is not None or actor.user_id is None:
+        return
+    if not actor.email_verified:
+        raise PermissionDeniedError("Confirm your email address before submitting an application")
 
 
 def _conflict(row: Application, verb: str) -> ConflictError:
@@ -124,7 +135,7 @@ class ApplicationService:
             )
             self._apply(row, data, now)
             await repository.add(self.session, row)
-            await repository.funnel(self.session, row.id, "started", actor.channel.value)
+            await repository.funnel(self.session, row.id, actor.channel.value, "started")
             return self._read(row)
 
         return await transaction(self.session, work)
@@ -183,7 +194,7 @@ class ApplicationService:
             row = await self._visible(actor, application_id, lock=True)
             if row.status != S.DRAFT.value:
                 raise _conflict(row, "submitted; only a draft can be")
-            await self._require_verified(actor)
+            _require_verified(actor)
             missing = _missing(row)
             if missing:
                 raise ValidationError([FieldError(m, "is required before submitting") for m in missing])
@@ -191,14 +202,6 @@ class ApplicationService:
             return self._read(row)
 
         return await run_once(self.session, key, 200, work, ApplicationRead)
-
-    async def _require_verified(self, actor: Actor) -> None:
-        """A borrower submits only after confirming their email (docs/ACCOUNTS.md); staff and partner API
-        clients, who submit for a borrower, answer for the identity themselves."""
-        if actor.is_staff or actor.client_id is not None or actor.user_id is None:
-            return
-        if not await accounts.email_verified(self.session, actor.user_id):
-            raise PermissionDeniedError("Confirm your email address before submitting an application")
 
     async def _decide(self, actor: Actor, row: Application, meta: RequestMeta) -> None:
         catalog = ProductCatalog(self.session)
@@ -237,8 +240,8 @@ class ApplicationService:
         row.offers = [msgspec.to_builtins(o) for o in result.offers]
         row.status, row.submitted_at, row.decided_at, row.updated_at = status.value, now, now, now
         row.expires_at = expiry(product, now) if status is S.APPROVED else None
-        await repository.funnel(self.session, row.id, "submitted", actor.channel.value)
-        await repository.funnel(self.session, row.id, status.value, actor.channel.value)
+        await repository.funnel(self.session, row.id, actor.channel.value, "submitted")
+        await repository.funnel(self.session, row.id, actor.channel.value, status.value)
         details = {"outcome": decision.decision.value, "policyVersion": active.version, "product": product.code}
         await self._audit(events.SUBMITTED, actor, meta, row, details)
 
@@ -346,7 +349,7 @@ class ApplicationService:
             if row.status not in allowed or _expired(row):
                 raise _conflict(row, "withdrawn")
             row.status, row.updated_at = S.WITHDRAWN.value, _now()
-            await repository.funnel(self.session, row.id, "withdrawn", actor.channel.value)
+            await repository.funnel(self.session, row.id, actor.channel.value, "withdrawn")
             await self._audit(events.WITHDRAWN, actor, meta, row, {})
             return self._read(row)
 
@@ -371,11 +374,11 @@ class ApplicationService:
                 raise ValidationError.one("offer", f"must be one of the offers: {[o.number for o in offers]}")
             now = _now()
             row.status, row.accepted_offer, row.updated_at = S.ACCEPTED.value, offer.number, now
-            await repository.funnel(self.session, row.id, "accepted", actor.channel.value)
+            await repository.funnel(self.session, row.id, actor.channel.value, "accepted")
             booked = await LoanService(self.session).book_joined(self._loan_caller(actor), _booking(row, offer), meta)
             row.status, row.loan_id = S.BOOKED.value, booked.loan.id
             await self.session.flush()
-            await repository.funnel(self.session, row.id, "booked", actor.channel.value)
+            await repository.funnel(self.session, row.id, actor.channel.value, "booked")
             details = {"offer": offer.number, "loanId": str(booked.loan.id), "signatureName": data.signature_name}
             await self._audit(events.ACCEPTED, actor, meta, row, details)
             return self._read(row)
@@ -488,7 +491,7 @@ class ApplicationService:
         row.decision, row.review, row.decided_at, row.updated_at = decision, review, now, now
         row.assignee_id, row.claimed_at = None, None
         await self.session.flush()
-        await repository.funnel(self.session, row.id, row.status, actor.channel.value)
+        await repository.funnel(self.session, row.id, actor.channel.value, row.status)
 
     # --- helpers ---------------------------------------------------------------------------------
 

@@ -72,13 +72,6 @@ def is_verified(principal: UserPrincipal) -> bool:
     return principal.email_verified
 
 
-async def email_verified(session: AsyncSession, user_id: uuid.UUID) -> bool:
-    """The same predicate from the database, for a use case that holds only the account's id."""
-    require_transaction(session)
-    user = await repository.get_user(session, user_id)
-    return user is not None and user.email_verified_at is not None
-
-
 async def search(
     session: AsyncSession,
     *,

@@ -63,13 +63,13 @@ _LATER_EVENTS = select(
         ),
     )
 )
-_NEWEST_TRANSACTIONS = (
-    select(LoanTransaction)
-    .where(LoanTransaction.loan_id == bindparam("loan_id"))
-    .order_by(LoanTransaction.seq.desc())
+_NEWEST_TRANSACTIONS = (  # rows, not mapped objects: a read only maps them to the response
+    select(_TRANSACTIONS)
+    .where(_TRANSACTIONS.c.loan_id == bindparam("loan_id"))
+    .order_by(_TRANSACTIONS.c.seq.desc())
     .limit(bindparam("limit"))
 )
-_TRANSACTIONS_BEFORE = _NEWEST_TRANSACTIONS.where(LoanTransaction.seq < bindparam("before_seq"))
+_TRANSACTIONS_BEFORE = _NEWEST_TRANSACTIONS.where(_TRANSACTIONS.c.seq < bindparam("before_seq"))
 
 
 async def loan(session: AsyncSession, loan_id: uuid.UUID, *, for_update: bool = False) -> Loan | None:
@@ -137,12 +137,12 @@ async def transaction(session: AsyncSession, loan_id: uuid.UUID, seq: int) -> Lo
 
 async def transactions(
     session: AsyncSession, loan_id: uuid.UUID, *, before_seq: int | None, limit: int
-) -> Sequence[LoanTransaction]:
-    """Newest first, keyset on seq."""
+) -> Sequence[Any]:
+    """Newest first, keyset on seq: rows with the columns of ``loan_transactions``."""
     if before_seq is None:
-        return (await session.scalars(_NEWEST_TRANSACTIONS, {"loan_id": loan_id, "limit": limit})).all()
+        return (await session.execute(_NEWEST_TRANSACTIONS, {"loan_id": loan_id, "limit": limit})).all()
     params = {"loan_id": loan_id, "limit": limit, "before_seq": before_seq}
-    return (await session.scalars(_TRANSACTIONS_BEFORE, params)).all()
+    return (await session.execute(_TRANSACTIONS_BEFORE, params)).all()
 
 
 async def update_loan(session: AsyncSession, loan_id: uuid.UUID, values: dict[str, Any]) -> None:

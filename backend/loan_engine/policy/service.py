@@ -73,15 +73,20 @@ SAMPLE_SIZE: Final = 20
 
 def compile_version(row: PolicyVersion) -> CompiledPolicy:
     """The compiled model of a stored version (cached; a draft's key changes with every edit)."""
-    key = (row.id, row.updated_at)
+    return _cached((row.id, row.updated_at)) or _remember((row.id, row.updated_at), row.model)
+
+
+def _cached(key: tuple[uuid.UUID, datetime]) -> CompiledPolicy | None:
     policy = _compiled.get(key)
-    if policy is None:
-        policy = CompiledPolicy(parse_model(row.model))
-        _compiled[key] = policy
-        if len(_compiled) > _CACHE_SIZE:
-            _compiled.popitem(last=False)
-    else:
+    if policy is not None:
         _compiled.move_to_end(key)
+    return policy
+
+
+def _remember(key: tuple[uuid.UUID, datetime], model: dict[str, Any]) -> CompiledPolicy:
+    policy = _compiled[key] = CompiledPolicy(parse_model(model))
+    if len(_compiled) > _CACHE_SIZE:
+        _compiled.popitem(last=False)
     return policy
 
 
@@ -96,8 +101,12 @@ class ActivePolicy:
 
 async def active_policy(session: AsyncSession, product_id: uuid.UUID) -> ActivePolicy | None:
     """The active version of the product's policy (None when it has none). Joins the caller's transaction."""
-    row = await repository.active(session, product_id)
-    return None if row is None else ActivePolicy(row.version, row.name, compile_version(row))
+    row = await repository.active_header(session, product_id)
+    if row is None:
+        return None
+    key = (row.id, row.updated_at)
+    policy = _cached(key) or _remember(key, await repository.model(session, row.id))
+    return ActivePolicy(row.version, row.name, policy)
 
 
 def product_payment(product: PublishedProduct) -> PaymentFor:
