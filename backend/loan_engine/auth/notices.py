@@ -141,7 +141,25 @@ async def _alert(
     meta: RequestMeta,
     **fields: Any,
 ) -> None:
-    """A security alert about the account's sign-in: when, from where, and a link to the account page."""
+    """A security alert about the account's sign-in: an account notice that also says from where."""
+    address = meta.source_address or "unknown"
+    await _account_notice(
+        session, mail, template, event_key=event_key, to=to, name=name, at=at, address=address, **fields
+    )
+
+
+async def _account_notice(
+    session: AsyncSession,
+    mail: MailComposer,
+    template: str,
+    *,
+    event_key: str,
+    to: str,
+    name: str,
+    at: datetime,
+    **fields: Any,
+) -> None:
+    """A notice of something done to the account: when, and a link to the account page."""
     await enqueue(
         session,
         mail,
@@ -150,7 +168,6 @@ async def _alert(
         template=template,
         name=name,
         when=_when(at),
-        address=meta.source_address or "unknown",
         link=mail.link(ACCOUNT_PAGE),
         **fields,
     )
@@ -167,7 +184,7 @@ async def mfa_changed(
     at: datetime,
     meta: RequestMeta,
 ) -> None:
-    """Two-step sign-in was turned on ("enabled") or off ("disabled")."""
+    """Two-step sign-in was `change`d: "turned on" or "turned off"."""
     await _alert(session, mail, "mfa_changed", event_key=event_key, to=to, name=name, at=at, meta=meta, change=change)
 
 
@@ -175,16 +192,7 @@ async def mfa_reset(
     session: AsyncSession, mail: MailComposer, *, event_key: str, to: str, name: str, at: datetime
 ) -> None:
     """An admin removed the person's authenticator (a lost phone): tell them, in case they did not ask."""
-    await enqueue(
-        session,
-        mail,
-        event_key=event_key,
-        to=to,
-        template="mfa_reset",
-        name=name,
-        when=_when(at),
-        link=mail.link(ACCOUNT_PAGE),
-    )
+    await _account_notice(session, mail, "mfa_reset", event_key=event_key, to=to, name=name, at=at)
 
 
 async def recovery_code_used(
@@ -207,15 +215,6 @@ async def email_change(
     session: AsyncSession, mail: MailComposer, *, event_key: str, to: str, name: str, new_email: str, at: datetime
 ) -> None:
     """The notice to the account's current address that a change to `new_email` was asked for."""
-    await enqueue(
-        session,
-        mail,
-        event_key=event_key,
-        to=to,
-        template="email_change",
-        name=name,
-        email=to,
-        new_email=new_email,
-        when=_when(at),
-        link=mail.link(ACCOUNT_PAGE),
+    await _account_notice(
+        session, mail, "email_change", event_key=event_key, to=to, name=name, at=at, email=to, new_email=new_email
     )
