@@ -163,7 +163,7 @@ class AuthController(Controller):
         source address."""
         outcome = await auth_service.login(data.email, data.password, request_meta(request))
         if isinstance(outcome, MfaStep):
-            step = MfaStepRead(step=outcome.step, mfa_token=outcome.token, expires_in=outcome.expires_in)  # type: ignore[arg-type]
+            step = MfaStepRead(step=outcome.step, mfa_token=outcome.token, expires_in=outcome.expires_in)
             return Response(step, status_code=200, headers={"Cache-Control": "no-store"})
         return _session_response(outcome, 200)  # type: ignore[return-value]
 
