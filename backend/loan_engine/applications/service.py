@@ -394,8 +394,7 @@ class ApplicationService:
                 await self.session.refresh(row)
                 if row.assignee_id == me:
                     return self._read(row)
-                holder = await self._people([row.assignee_id])
-                who = _person(holder[0]) if holder else str(row.assignee_id)
+                who = await self._holder(row) or str(row.assignee_id)
                 raise ConflictError(f"The application is {row.status} and already claimed by {who}")
             await self.session.refresh(row)
             await self._audit(events.CLAIMED, actor, meta, row, {})
@@ -504,8 +503,7 @@ class ApplicationService:
         if row.status not in REVIEWABLE:
             raise _conflict(row, "reviewed; only a referred or declined one can be")
         if row.assignee_id != _underwriter(actor):
-            holder = await self._people([row.assignee_id])
-            who = _person(holder[0]) if holder else "nobody"
+            who = await self._holder(row) or "nobody"
             raise ConflictError(f"The application is {row.status} and claimed by {who}; claim it first")
         return row
 
@@ -539,6 +537,11 @@ class ApplicationService:
 
     def _read(self, row: Application) -> ApplicationRead:
         return _read(row)
+
+    async def _holder(self, row: Application) -> str | None:
+        """Who holds the application's claim, by name and email (None: nobody, or an account now gone)."""
+        found = await self._people([row.assignee_id])
+        return _person(found[0]) if found else None
 
     async def _people(self, ids: list[Any]) -> list[StaffPerson]:
         """The named staff accounts (ids as UUIDs or strings; unknown and repeated ones left out). One
@@ -783,8 +786,9 @@ def _person(person: StaffPerson) -> str:
     return f"{person.display_name} ({person.email})"
 
 
-def _ms_or_none(value: Any) -> Decimal | None:
-    return None if value is None else ms(float(value))
+def _ms_or_none(value: float | None) -> Decimal | None:
+    """A duration stored in the decision (a JSON number of milliseconds), or None when it was not."""
+    return None if value is None else ms(value)
 
 
 def _summary(row: Application, names: dict[uuid.UUID, str]) -> ApplicationSummary:
