@@ -160,7 +160,11 @@ async def attempt_succeeded(session: AsyncSession, user_id: uuid.UUID, meta: Req
     await throttle.refund(session, throttle.SOURCE, meta.source_address)
 
 
-async def refused(session: AsyncSession, user_id: uuid.UUID, reason: str, during: str, meta: RequestMeta) -> None:
+async def refused(
+    session: AsyncSession, user_id: uuid.UUID, reason: str, during: str, meta: RequestMeta, *, field: str = "code"
+) -> ValidationError:
+    """Audit a refused code; returns the 422 to answer with once the transaction has committed (the audit
+    row and the throttle count must stay), naming `field` (the wire name of what was sent)."""
     await record(
         session,
         events.MFA_CODE_REFUSED,
@@ -170,6 +174,7 @@ async def refused(session: AsyncSession, user_id: uuid.UUID, reason: str, during
         meta=meta,
         details={"reason": reason, "during": during},
     )
+    return ValidationError.one(field, NOT_CORRECT)
 
 
 async def recovery_code_spent(  # noqa: PLR0917 - the event's parties, its message and its context
@@ -256,12 +261,12 @@ class MfaService:
     async def status(self, principal: UserPrincipal) -> MfaStatusRead:
         async def load() -> MfaStatusRead:
             row = await repository.authenticator(self.session, principal.id)
-            on = row is not None and row.confirmed_at is not None
-            left = await repository.recovery_codes_left(self.session, principal.id) if on else 0
+            enabled_at = None if row is None else row.confirmed_at  # None too while an enrolment is unfinished
+            left = await repository.recovery_codes_left(self.session, principal.id) if enabled_at else 0
             return MfaStatusRead(
-                enabled=on,
+                enabled=enabled_at is not None,
                 required=required_for(principal.roles),
-                enabled_at=row.confirmed_at if row is not None and on else None,
+                enabled_at=enabled_at,
                 recovery_codes_left=left,
             )
 
@@ -277,8 +282,7 @@ class MfaService:
                 return limited
             codes = await confirm_enrolment(self.session, self.keys, principal.id, code)
             if codes is None:
-                await refused(self.session, principal.id, Refusal.WRONG_CODE, "enrolment", meta)
-                return ValidationError.one("code", NOT_CORRECT)
+                return await refused(self.session, principal.id, Refusal.WRONG_CODE, "enrolment", meta)
             await attempt_succeeded(self.session, principal.id, meta)
             await enrolled(self.session, self.mail, principal.id, "account_page", meta)
             return RecoveryCodesRead(codes=codes)
@@ -341,8 +345,7 @@ class MfaService:
             return limited
         checked = await check(self.session, self.keys, principal.id, proof)
         if checked.method is None:
-            await refused(self.session, principal.id, str(checked.refusal), during, meta)
-            return ValidationError.one(proof.field, NOT_CORRECT)
+            return await refused(self.session, principal.id, str(checked.refusal), during, meta, field=proof.field)
         await attempt_succeeded(self.session, principal.id, meta)
         if checked.method is Method.RECOVERY_CODE:
             await recovery_code_spent(self.session, self.mail, principal.id, checked, during, meta)

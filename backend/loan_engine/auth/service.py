@@ -214,8 +214,9 @@ class AuthService:
                 return user_id
             checked = await mfa.check(self.session, self.keys, user_id, proof)
             if checked.method is None:
-                await mfa.refused(self.session, user_id, str(checked.refusal), "sign_in", meta)
-                return ValidationError.one(proof.field, mfa.NOT_CORRECT)
+                return await mfa.refused(
+                    self.session, user_id, str(checked.refusal), "sign_in", meta, field=proof.field
+                )
             if await spend(self.session, raw_token, Purpose.MFA_CHALLENGE) is None:
                 return AuthenticationError(INVALID_STEP)
             await mfa.attempt_succeeded(self.session, user_id, meta)
@@ -248,8 +249,7 @@ class AuthService:
                 return user_id
             codes = await mfa.confirm_enrolment(self.session, self.keys, user_id, code)
             if codes is None:
-                await mfa.refused(self.session, user_id, mfa.Refusal.WRONG_CODE, "enrolment", meta)
-                return ValidationError.one("code", mfa.NOT_CORRECT)
+                return await mfa.refused(self.session, user_id, mfa.Refusal.WRONG_CODE, "enrolment", meta)
             if await spend(self.session, raw_token, Purpose.MFA_ENROLMENT) is None:
                 return AuthenticationError(INVALID_STEP)
             await mfa.attempt_succeeded(self.session, user_id, meta)
