@@ -91,7 +91,7 @@ async def new_sign_in(
     at: datetime,
     meta: RequestMeta,
 ) -> None:
-    await _alert(
+    await _account_notice(
         session,
         mail,
         "new_sign_in",
@@ -129,25 +129,6 @@ async def password_changed(
     )
 
 
-async def _alert(
-    session: AsyncSession,
-    mail: MailComposer,
-    template: str,
-    *,
-    event_key: str,
-    to: str,
-    name: str,
-    at: datetime,
-    meta: RequestMeta,
-    **fields: Any,
-) -> None:
-    """A security alert about the account's sign-in: an account notice that also says from where."""
-    address = meta.source_address or "unknown"
-    await _account_notice(
-        session, mail, template, event_key=event_key, to=to, name=name, at=at, address=address, **fields
-    )
-
-
 async def _account_notice(
     session: AsyncSession,
     mail: MailComposer,
@@ -157,9 +138,13 @@ async def _account_notice(
     to: str,
     name: str,
     at: datetime,
+    meta: RequestMeta | None = None,
     **fields: Any,
 ) -> None:
-    """A notice of something done to the account: when, and a link to the account page."""
+    """A notice of something done to the account: when, and a link to the account page. With the request's
+    `meta` it is a security alert about the person's own sign-in, and also says from which address."""
+    if meta is not None:
+        fields["address"] = meta.source_address or "unknown"
     await enqueue(
         session,
         mail,
@@ -185,7 +170,9 @@ async def mfa_changed(
     meta: RequestMeta,
 ) -> None:
     """Two-step sign-in was `change`d: "turned on" or "turned off"."""
-    await _alert(session, mail, "mfa_changed", event_key=event_key, to=to, name=name, at=at, meta=meta, change=change)
+    await _account_notice(
+        session, mail, "mfa_changed", event_key=event_key, to=to, name=name, at=at, meta=meta, change=change
+    )
 
 
 async def mfa_reset(
@@ -206,7 +193,7 @@ async def recovery_code_used(
     at: datetime,
     meta: RequestMeta,
 ) -> None:
-    await _alert(
+    await _account_notice(
         session, mail, "recovery_code_used", event_key=event_key, to=to, name=name, at=at, meta=meta, left=left
     )
 
