@@ -177,7 +177,7 @@ async def refused(
     return ValidationError.one(field, NOT_CORRECT)
 
 
-async def recovery_code_spent(  # noqa: PLR0917 - the event's parties, its message and its context
+async def accepted(  # noqa: PLR0917 - whose factor was checked and how, when, and the request
     session: AsyncSession,
     mail: MailComposer,
     user_id: uuid.UUID,
@@ -185,9 +185,10 @@ async def recovery_code_spent(  # noqa: PLR0917 - the event's parties, its messa
     during: str,
     meta: RequestMeta,
 ) -> None:
-    """Audit a spent recovery code and tell the person by mail (a used code may mean a lost phone, or a
-    stolen code)."""
-    if (user := await repository.get_user(session, user_id)) is None:
+    """After a right code (`check`): the back-off is cleared, and a spent recovery code is audited and the
+    person told by mail (a used code may mean a lost phone, or a stolen code)."""
+    await attempt_succeeded(session, user_id, meta)
+    if checked.method is not Method.RECOVERY_CODE or (user := await repository.get_user(session, user_id)) is None:
         return
     left = checked.recovery_codes_left
     await _audited_alert(
@@ -346,9 +347,7 @@ class MfaService:
         checked = await check(self.session, self.keys, principal.id, proof)
         if checked.method is None:
             return await refused(self.session, principal.id, str(checked.refusal), during, meta, field=proof.field)
-        await attempt_succeeded(self.session, principal.id, meta)
-        if checked.method is Method.RECOVERY_CODE:
-            await recovery_code_spent(self.session, self.mail, principal.id, checked, during, meta)
+        await accepted(self.session, self.mail, principal.id, checked, during, meta)
         return checked
 
 

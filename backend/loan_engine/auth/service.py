@@ -219,9 +219,7 @@ class AuthService:
                 )
             if await spend(self.session, raw_token, Purpose.MFA_CHALLENGE) is None:
                 return AuthenticationError(INVALID_STEP)
-            await mfa.attempt_succeeded(self.session, user_id, meta)
-            if checked.method is mfa.Method.RECOVERY_CODE:
-                await mfa.recovery_code_spent(self.session, self.mail, user_id, checked, "sign_in", meta)
+            await mfa.accepted(self.session, self.mail, user_id, checked, "sign_in", meta)
             user = await repository.get_user(self.session, user_id)
             return await self._signed_in(user, meta, second_factor=checked.method.value)
 
