@@ -86,14 +86,14 @@ class AuthService:
         passwords: PasswordHashing,
         mail: MailComposer | None = None,
         *,
-        keys: KeyWrapper | None = None,
+        keys: KeyWrapper,  # seals TOTP secrets: always the app's own, never a fallback
         issuer: str = "Loan Engine",
     ) -> None:
         self.session = session
         self.tokens = tokens
         self.passwords = passwords
         self.mail = mail or MailComposer(MailSettings())
-        self.keys = keys or KeyWrapper.from_base64(None, "dev", prod=False)  # the app passes its own
+        self.keys = keys
         self.issuer = issuer  # the name authenticator apps show next to the code
 
     # ---- registration and sign-in -------------------------------------------------------------
