@@ -156,8 +156,7 @@ async def reserve_attempt(session: AsyncSession, user_id: uuid.UUID, meta: Reque
 
 
 async def attempt_succeeded(session: AsyncSession, user_id: uuid.UUID, meta: RequestMeta) -> None:
-    await throttle.clear(session, MFA, str(user_id))
-    await throttle.refund(session, throttle.SOURCE, meta.source_address)
+    await throttle.give_back(session, MFA, str(user_id), meta.source_address)
 
 
 async def refused(

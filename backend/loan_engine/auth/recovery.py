@@ -217,8 +217,7 @@ class RecoveryService:
             raise ValidationError.one("password", "is not correct")  # stays counted on the back-off
 
         async def change() -> EmailChangeRead | LoanEngineError:
-            await throttle.clear(self.session, throttle.ACCOUNT, principal.email)
-            await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
+            await throttle.give_back(self.session, throttle.ACCOUNT, principal.email, meta.source_address)
             if await repository.email_taken(self.session, new_email):  # counted like a taken sign-up email
                 await throttle.record_failure(self.session, throttle.SOURCE, meta.source_address)
                 return ConflictError("Another account has this email address")

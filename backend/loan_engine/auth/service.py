@@ -178,8 +178,7 @@ class AuthService:
         user = await repository.get_user(self.session, user_id)
         if user is None:
             raise AuthenticationError(INVALID_CREDENTIALS)
-        await throttle.clear(self.session, throttle.ACCOUNT, user.email)
-        await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
+        await throttle.give_back(self.session, throttle.ACCOUNT, user.email, meta.source_address)
         if rehashed is not None:  # the hash parameters were raised since this hash was made
             user.password_hash = rehashed
             await self.session.flush()
@@ -419,8 +418,11 @@ class AuthService:
             if new == current:
                 raise ValidationError.one("newPassword", "must differ from the current password")
             await check_policy(new, user_inputs_for(user.email, user.display_name), field="newPassword")
-        except ValidationError:
-            await transaction(self.session, lambda: self._give_back(principal.email, meta))
+        except ValidationError:  # the current password was right: no failure to count
+            await transaction(
+                self.session,
+                lambda: throttle.give_back(self.session, throttle.ACCOUNT, principal.email, meta.source_address),
+            )
             raise
         password_hash = await self.passwords.hash(new)
 
@@ -429,7 +431,7 @@ class AuthService:
             ended = await repository.revoke_user_sessions(
                 self.session, principal.id, "password_changed", keep=principal.session_id
             )
-            await self._give_back(principal.email, meta)
+            await throttle.give_back(self.session, throttle.ACCOUNT, principal.email, meta.source_address)
             await notices.password_changed(
                 self.session,
                 self.mail,
@@ -451,11 +453,6 @@ class AuthService:
             return ended
 
         return await transaction(self.session, change)
-
-    async def _give_back(self, email: str, meta: RequestMeta) -> None:
-        """The current password was right: the reserved attempt is not a failure."""
-        await throttle.clear(self.session, throttle.ACCOUNT, email)
-        await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
 
     async def _password_change_failed(self, principal: UserPrincipal, meta: RequestMeta) -> None:
         # the failure was counted when the attempt was reserved

@@ -124,8 +124,7 @@ class ClientService:
             if not requested or not requested <= set(client.scopes):
                 raise OAuthError("invalid_scope", "The requested scope exceeds what this client was granted")
             scopes = sorted(requested)
-            await throttle.clear(self.session, throttle.CLIENT, client_id)
-            await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
+            await throttle.give_back(self.session, throttle.CLIENT, client_id, meta.source_address)
             await repository.touch_client(self.session, client.id)
             await record(
                 self.session,
