@@ -20,7 +20,7 @@ from loan_engine.auth.tokens import AccessClaims, IssuedToken, TokenService, new
 from loan_engine.clients import events, repository
 from loan_engine.clients.models import ApiClient
 from loan_engine.clients.schemas import ClientCreate, ClientCreated, ClientPage, ClientRead
-from loan_engine.db.transactions import transaction
+from loan_engine.db.transactions import or_raise, transaction
 from loan_engine.errors import LoanEngineError, NotFoundError, OAuthError, OAuthInvalidClientError, RateLimitedError
 
 CLIENT_ID_PREFIX = "lec_"
@@ -137,10 +137,7 @@ class ClientService:
             return Grant(self.tokens.issue_for_client(client.id, client.client_id, scopes), scopes)
 
         # A refusal's throttle count and audit row must commit, so it is raised after the transaction.
-        outcome = await transaction(self.session, grant)
-        if isinstance(outcome, LoanEngineError):
-            raise outcome
-        return outcome
+        return or_raise(await transaction(self.session, grant))
 
     async def _denied(self, client: ApiClient | None, client_id: str, reason: str, meta: RequestMeta) -> None:
         # the failure was counted when the attempt was reserved
