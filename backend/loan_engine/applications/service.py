@@ -68,7 +68,7 @@ from loan_engine.policy.service import active_policy
 from loan_engine.products.schemas import ProductDefinition, ProductFrequency
 from loan_engine.products.service import ProductCatalog, ProductLoan, draft_loan_terms
 
-__all__ = ["Actor", "ApplicationService", "Outcome", "expire_offers"]
+__all__ = ["Actor", "ApplicationService", "expire_offers"]
 
 S = ApplicationStatus
 SECTIONS: Final = ("loan", "identity", "income", "housing", "consents")
