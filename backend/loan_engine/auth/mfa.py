@@ -187,7 +187,9 @@ async def accepted(  # noqa: PLR0917 - whose factor was checked and how, when, a
     """After a right code (`check`): the back-off is cleared, and a spent recovery code is audited and the
     person told by mail (a used code may mean a lost phone, or a stolen code)."""
     await attempt_succeeded(session, user_id, meta)
-    if checked.method is not Method.RECOVERY_CODE or (user := await repository.get_user(session, user_id)) is None:
+    if checked.method is not Method.RECOVERY_CODE:
+        return
+    if (user := await repository.get_user(session, user_id)) is None:
         return
     left = checked.recovery_codes_left
     await _audited_alert(
