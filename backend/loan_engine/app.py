@@ -22,7 +22,7 @@ from litestar.types import ControllerRouterHandler
 from loan_engine import __version__
 from loan_engine.api.guard import guard_request
 from loan_engine.api.openapi import document_problems
-from loan_engine.applications.controller import ApplicationsController, key_wrapper
+from loan_engine.applications.controller import ApplicationsController
 from loan_engine.audit.controller import AuditController
 from loan_engine.auth.controller import AuthController
 from loan_engine.auth.guards import allow
@@ -32,6 +32,7 @@ from loan_engine.auth.principal import Role, Scope
 from loan_engine.auth.tokens import token_service_for
 from loan_engine.clients.controller import AdminClientsController, TokenController
 from loan_engine.clients.service import load_client_principal
+from loan_engine.crypto import KeyWrapper
 from loan_engine.db.engine import create_engine, create_sessionmaker, provide_session
 from loan_engine.db.migrations import head_revisions
 from loan_engine.errors import handle_exception
@@ -115,7 +116,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "settings": settings,
                 "web_dist": settings.web_dist,
                 "tokens": token_service_for(settings),  # fails fast on bad key material
-                "data_keys": key_wrapper(settings.data_kek, settings.data_kek_id, prod=settings.is_prod),
+                "data_keys": KeyWrapper.from_base64(settings.data_kek, settings.data_kek_id, prod=settings.is_prod),
                 "passwords": PasswordHashing(),
                 "mail": MailComposer(settings.mail),
             }

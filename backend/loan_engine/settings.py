@@ -106,9 +106,10 @@ class Settings:
     web_dist: Path | None = None
     data_dir: Path = PROJECT_ROOT / ".data"
     jwt: JwtSettings = field(default_factory=JwtSettings)
-    # The key-encryption key that wraps each application's data key (base64 of 32 bytes). Unset outside
-    # prod: the published development key (crypto.py); unset in prod: applications answer
-    # 503 until it is set (never a weak key). In AWS a KMS key replaces it.
+    # The key-encryption key that wraps each record's data key (an application's, an authenticator's; base64
+    # of 32 bytes). Unset outside prod: the published development key (crypto.py); unset in prod: what
+    # needs it (applications, two-step sign-in) answers 503 until it is set (never a weak key). In AWS a
+    # KMS key replaces it.
     data_kek: str | None = field(default=None, repr=False)
     data_kek_id: str = "kek1"
     mail: MailSettings = field(default_factory=MailSettings)

@@ -38,7 +38,6 @@ from loan_engine.applications.service import Actor, ApplicationService
 from loan_engine.audit.service import Party
 from loan_engine.auth.guards import BEARER, allow
 from loan_engine.auth.principal import ClientPrincipal, Role, Scope, UserPrincipal
-from loan_engine.crypto import KeyWrapper
 from loan_engine.errors import PermissionDeniedError
 from loan_engine.idempotency.http import request_key, respond
 
@@ -62,10 +61,6 @@ CONFLICT = {"problems": (404, 409)}
 
 async def provide_service(db_session: NamedDependency[AsyncSession], state: State) -> ApplicationService:
     return ApplicationService(db_session, state["data_keys"])
-
-
-def key_wrapper(kek_base64: str | None, key_id: str, *, prod: bool) -> KeyWrapper:
-    return KeyWrapper.from_base64(kek_base64, key_id, prod=prod)
 
 
 def actor_of(request: AnyRequest) -> Actor:
@@ -320,4 +315,4 @@ class ApplicationsController(Controller):
         return await applications.confirm_override(actor_of(request), application_id, request_meta(request))
 
 
-__all__ = ["ApplicationsController", "key_wrapper"]
+__all__ = ["ApplicationsController"]

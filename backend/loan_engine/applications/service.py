@@ -68,7 +68,7 @@ from loan_engine.policy.service import active_policy
 from loan_engine.products.schemas import ProductDefinition, ProductFrequency
 from loan_engine.products.service import ProductCatalog, ProductLoan, draft_loan_terms
 
-__all__ = ["Actor", "ApplicationService", "Outcome", "expire_offers"]
+__all__ = ["Actor", "ApplicationService", "expire_offers"]
 
 S = ApplicationStatus
 SECTIONS: Final = ("loan", "identity", "income", "housing", "consents")
@@ -397,8 +397,7 @@ class ApplicationService:
                 await self.session.refresh(row)
                 if row.assignee_id == me:
                     return self._read(row)
-                holder = await self._people([row.assignee_id])
-                who = _person(holder[0]) if holder else str(row.assignee_id)
+                who = await self._holder(row) or str(row.assignee_id)
                 raise ConflictError(f"The application is {row.status} and already claimed by {who}")
             await self.session.refresh(row)
             await self._audit(events.CLAIMED, actor, meta, row, {})
@@ -507,8 +506,7 @@ class ApplicationService:
         if row.status not in REVIEWABLE:
             raise _conflict(row, "reviewed; only a referred or declined one can be")
         if row.assignee_id != _underwriter(actor):
-            holder = await self._people([row.assignee_id])
-            who = _person(holder[0]) if holder else "nobody"
+            who = await self._holder(row) or "nobody"
             raise ConflictError(f"The application is {row.status} and claimed by {who}; claim it first")
         return row
 
@@ -543,12 +541,17 @@ class ApplicationService:
     def _read(self, row: Application) -> ApplicationRead:
         return _read(row)
 
+    async def _holder(self, row: Application) -> str | None:
+        """Who holds the application's claim, by name and email (None: nobody, or an account now gone)."""
+        found = await self._people([row.assignee_id])
+        return _person(found[0]) if found else None
+
     async def _people(self, ids: list[Any]) -> list[StaffPerson]:
-        """The named staff accounts (ids as UUIDs or strings; unknown and repeated ones left out). One
-        lookup each: a page names a handful of underwriters, and auth owns the users table."""
-        wanted = dict.fromkeys(uuid.UUID(str(i)) for i in ids if i)
-        found = [await accounts.get(self.session, i) for i in wanted]
-        return [StaffPerson(id=u.id, display_name=u.display_name, email=u.email) for u in found if u is not None]
+        """The named staff accounts (ids as UUIDs or strings; unknown and repeated ones left out), in one
+        query through auth, which owns the users table."""
+        wanted = list(dict.fromkeys(uuid.UUID(str(i)) for i in ids if i))
+        found = await accounts.get_many(self.session, wanted)
+        return [StaffPerson(id=u.id, display_name=u.display_name, email=u.email) for u in found]
 
     async def _audit(
         self, event: Any, actor: Actor, meta: RequestMeta, row: Application, details: dict[str, Any]
@@ -786,8 +789,9 @@ def _person(person: StaffPerson) -> str:
     return f"{person.display_name} ({person.email})"
 
 
-def _ms_or_none(value: Any) -> Decimal | None:
-    return None if value is None else ms(float(value))
+def _ms_or_none(value: float | None) -> Decimal | None:
+    """A duration stored in the decision (a JSON number of milliseconds), or None when it was not."""
+    return None if value is None else ms(value)
 
 
 def _summary(row: Application, names: dict[uuid.UUID, str]) -> ApplicationSummary:

@@ -9,6 +9,7 @@ what, and what gets audited, is the caller's business.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -58,6 +59,13 @@ async def get(session: AsyncSession, user_id: uuid.UUID) -> UserRead | None:
     require_transaction(session)
     user = await repository.get_user(session, user_id)
     return None if user is None else user_read(user)
+
+
+async def get_many(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> list[UserRead]:
+    """The accounts of these ids that exist, in the order asked for (one query)."""
+    require_transaction(session)
+    found = {user.id: user for user in await repository.users_by_id(session, user_ids)}
+    return [user_read(found[i]) for i in user_ids if i in found]
 
 
 async def find_by_email(session: AsyncSession, email: str) -> UserRead | None:

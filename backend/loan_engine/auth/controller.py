@@ -163,7 +163,7 @@ class AuthController(Controller):
         source address."""
         outcome = await auth_service.login(data.email, data.password, request_meta(request))
         if isinstance(outcome, MfaStep):
-            step = MfaStepRead(step=outcome.step, mfa_token=outcome.token, expires_in=outcome.expires_in)  # type: ignore[arg-type]
+            step = MfaStepRead(step=outcome.step, mfa_token=outcome.token, expires_in=outcome.expires_in)
             return Response(step, status_code=200, headers={"Cache-Control": "no-store"})
         return _session_response(outcome, 200)  # type: ignore[return-value]
 
@@ -345,6 +345,9 @@ class AuthController(Controller):
         await account.end_sign_in(current_user(request), session_id, request_meta(request))
 
     # ---- the second factor, from the account page ----------------------------------------------
+    # Secrets and recovery codes are answered here without a Cache-Control of their own: these requests
+    # carry an Authorization header, so the middleware makes every answer `no-store`. (The sign-in steps
+    # above carry no credential, only a step token in the body, so they set it themselves.)
 
     @get("/mfa", guards=[allow(roles=ANY_ROLE)], security=BEARER, summary="The signed-in person's two-step sign-in")
     async def mfa_status(self, request: AnyRequest, mfa: NamedDependency[MfaService]) -> MfaStatusRead:
@@ -358,9 +361,9 @@ class AuthController(Controller):
         security=BEARER,
         summary="Start setting up an authenticator app: a new secret",
     )
-    async def mfa_begin(self, request: AnyRequest, mfa: NamedDependency[MfaService]) -> Response[MfaSetupRead]:
+    async def mfa_begin(self, request: AnyRequest, mfa: NamedDependency[MfaService]) -> MfaSetupRead:
         """409 when two-step sign-in is already on."""
-        return Response(await mfa.begin(current_user(request)), headers={"Cache-Control": "no-store"})
+        return await mfa.begin(current_user(request))
 
     @post(
         "/mfa/enrolment/confirm",
@@ -372,10 +375,9 @@ class AuthController(Controller):
     )
     async def mfa_confirm(
         self, request: AnyRequest, mfa: NamedDependency[MfaService], data: JSONBody[MfaCode]
-    ) -> Response[RecoveryCodesRead]:
+    ) -> RecoveryCodesRead:
         """422 when the code is wrong or no setup was started."""
-        codes = await mfa.confirm(current_user(request), data.code, request_meta(request))
-        return Response(codes, headers={"Cache-Control": "no-store"})
+        return await mfa.confirm(current_user(request), data.code, request_meta(request))
 
     @post(
         "/mfa/disable",
@@ -402,11 +404,10 @@ class AuthController(Controller):
     )
     async def mfa_recovery_codes(
         self, request: AnyRequest, mfa: NamedDependency[MfaService], data: JSONBody[MfaProofRequest]
-    ) -> Response[RecoveryCodesRead]:
+    ) -> RecoveryCodesRead:
         """409 when two-step sign-in is not on; 422 when the code is wrong."""
         proof = Proof(code=data.code, recovery_code=data.recovery_code)
-        codes = await mfa.regenerate(current_user(request), proof, request_meta(request))
-        return Response(codes, headers={"Cache-Control": "no-store"})
+        return await mfa.regenerate(current_user(request), proof, request_meta(request))
 
     # ---- email change ---------------------------------------------------------------------------
 

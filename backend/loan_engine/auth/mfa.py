@@ -14,25 +14,26 @@ holds the account page's use cases, `service.AuthService` the sign-in steps.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Final, TypeVar
+from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.api.request import RequestMeta
+from loan_engine.audit.events import EventType
 from loan_engine.audit.service import Outcome, Party, record
 from loan_engine.auth import events, notices, repository, throttle, totp
-from loan_engine.auth.models import MfaAuthenticator
+from loan_engine.auth.models import MfaAuthenticator, User
 from loan_engine.auth.principal import Role, UserPrincipal
 from loan_engine.auth.schemas import MfaSetupRead, MfaStatusRead, RecoveryCodesRead
 from loan_engine.crypto import KeyWrapper, open_field, seal_fields
-from loan_engine.db.transactions import require_transaction, transaction
+from loan_engine.db.transactions import or_raise, require_transaction, transaction
 from loan_engine.errors import ConflictError, LoanEngineError, RateLimitedError, ValidationError
 from loan_engine.mail.compose import MailComposer
 
-T = TypeVar("T")
 STAFF: Final = frozenset({Role.UNDERWRITER, Role.ADMIN})
 MFA = throttle.ThrottlePolicy("mfa", free_failures=5, max_delay_s=15 * 60)
 SECRET_FIELD: Final = "totp_secret"
@@ -146,17 +147,23 @@ async def check(session: AsyncSession, keys: KeyWrapper, user_id: uuid.UUID, pro
     return Checked(Method.TOTP)
 
 
-async def reserve_attempt(session: AsyncSession, user_id: uuid.UUID, meta: RequestMeta) -> int:
-    """Reserve one code attempt on the account's and the source's back-off (0: go ahead)."""
-    return await throttle.reserve(session, [(MFA, str(user_id)), (throttle.SOURCE, meta.source_address)])
+async def reserve_attempt(session: AsyncSession, user_id: uuid.UUID, meta: RequestMeta) -> RateLimitedError | None:
+    """Reserve one code attempt on the account's and the source's back-off: None to go ahead, else the
+    429 to return (after the commit, see `or_raise`)."""
+    if wait := await throttle.reserve(session, [(MFA, str(user_id)), (throttle.SOURCE, meta.source_address)]):
+        return RateLimitedError(wait, "Too many wrong codes; try again later")
+    return None
 
 
 async def attempt_succeeded(session: AsyncSession, user_id: uuid.UUID, meta: RequestMeta) -> None:
-    await throttle.clear(session, MFA, str(user_id))
-    await throttle.refund(session, throttle.SOURCE, meta.source_address)
+    await throttle.give_back(session, MFA, str(user_id), meta.source_address)
 
 
-async def refused(session: AsyncSession, user_id: uuid.UUID, reason: str, during: str, meta: RequestMeta) -> None:
+async def refused(
+    session: AsyncSession, user_id: uuid.UUID, reason: str, during: str, meta: RequestMeta, *, field: str = "code"
+) -> ValidationError:
+    """Audit a refused code; returns the 422 to answer with once the transaction has committed (the audit
+    row and the throttle count must stay), naming `field` (the wire name of what was sent)."""
     await record(
         session,
         events.MFA_CODE_REFUSED,
@@ -166,9 +173,10 @@ async def refused(session: AsyncSession, user_id: uuid.UUID, reason: str, during
         meta=meta,
         details={"reason": reason, "during": during},
     )
+    return ValidationError.one(field, NOT_CORRECT)
 
 
-async def recovery_code_spent(  # noqa: PLR0917 - the event's parties, its message and its context
+async def accepted(  # noqa: PLR0917 - whose factor was checked and how, when, and the request
     session: AsyncSession,
     mail: MailComposer,
     user_id: uuid.UUID,
@@ -176,56 +184,70 @@ async def recovery_code_spent(  # noqa: PLR0917 - the event's parties, its messa
     during: str,
     meta: RequestMeta,
 ) -> None:
-    """Audit a spent recovery code and tell the person by mail (a used code may mean a lost phone, or a
-    stolen code)."""
-    user = await repository.get_user(session, user_id)
-    if user is None:
+    """After a right code (`check`): the back-off is cleared, and a spent recovery code is audited and the
+    person told by mail (a used code may mean a lost phone, or a stolen code)."""
+    await attempt_succeeded(session, user_id, meta)
+    if checked.method is not Method.RECOVERY_CODE:
         return
-    at = datetime.now(UTC)
-    await record(
-        session,
-        events.MFA_RECOVERY_CODE_USED,
-        actor=Party.user(user_id),
-        subject=Party.user(user_id),
-        meta=meta,
-        details={"left": checked.recovery_codes_left, "during": during},
-    )
-    await notices.recovery_code_used(
+    if (user := await repository.get_user(session, user_id)) is None:
+        return
+    left = checked.recovery_codes_left
+    await _audited_alert(
         session,
         mail,
-        event_key=f"auth.recovery_code:{user_id}:{at.isoformat()}",
-        to=user.email,
-        name=user.display_name,
-        left=checked.recovery_codes_left,
-        at=at,
-        meta=meta,
+        user,
+        events.MFA_RECOVERY_CODE_USED,
+        meta,
+        details={"left": left, "during": during},
+        alert=notices.recovery_code_used,
+        key="auth.recovery_code",
+        left=left,
     )
 
 
 async def enrolled(
     session: AsyncSession, mail: MailComposer, user_id: uuid.UUID, where: str, meta: RequestMeta
 ) -> None:
-    user = await repository.get_user(session, user_id)
-    if user is None:
+    if (user := await repository.get_user(session, user_id)) is None:
         return
-    at = datetime.now(UTC)
-    await record(
-        session,
-        events.MFA_ENROLLED,
-        actor=Party.user(user_id),
-        subject=Party.user(user_id),
-        meta=meta,
-        details={"where": where},
-    )
-    await notices.mfa_changed(
+    await _audited_alert(
         session,
         mail,
-        event_key=f"auth.mfa_enabled:{user_id}:{at.isoformat()}",
-        to=user.email,
-        name=user.display_name,
+        user,
+        events.MFA_ENROLLED,
+        meta,
+        details={"where": where},
+        alert=notices.mfa_changed,
+        key="auth.mfa_enabled",
         change="turned on",
+    )
+
+
+async def _audited_alert(
+    session: AsyncSession,
+    mail: MailComposer,
+    person: User | UserPrincipal,
+    event: EventType,
+    meta: RequestMeta,
+    *,
+    details: dict[str, Any] | None,
+    alert: Callable[..., Awaitable[None]],
+    key: str,
+    **values: object,
+) -> None:
+    """Audit something a person did with their own second factor and tell them by mail (`alert`, one of
+    `notices`, given `values`), so that what they did not do is noticed. `key` names the mail's cause."""
+    at = datetime.now(UTC)
+    await record(session, event, actor=Party.user(person.id), subject=Party.user(person.id), meta=meta, details=details)
+    await alert(
+        session,
+        mail,
+        event_key=f"{key}:{person.id}:{at.isoformat()}",
+        to=person.email,
+        name=person.display_name,
         at=at,
         meta=meta,
+        **values,
     )
 
 
@@ -241,12 +263,12 @@ class MfaService:
     async def status(self, principal: UserPrincipal) -> MfaStatusRead:
         async def load() -> MfaStatusRead:
             row = await repository.authenticator(self.session, principal.id)
-            on = row is not None and row.confirmed_at is not None
-            left = await repository.recovery_codes_left(self.session, principal.id) if on else 0
+            enabled_at = None if row is None else row.confirmed_at  # None too while an enrolment is unfinished
+            left = await repository.recovery_codes_left(self.session, principal.id) if enabled_at else 0
             return MfaStatusRead(
-                enabled=on,
+                enabled=enabled_at is not None,
                 required=required_for(principal.roles),
-                enabled_at=row.confirmed_at if row is not None and on else None,
+                enabled_at=enabled_at,
                 recovery_codes_left=left,
             )
 
@@ -258,12 +280,11 @@ class MfaService:
 
     async def confirm(self, principal: UserPrincipal, code: str, meta: RequestMeta) -> RecoveryCodesRead:
         async def run() -> RecoveryCodesRead | LoanEngineError:
-            if wait := await reserve_attempt(self.session, principal.id, meta):
-                return RateLimitedError(wait, "Too many wrong codes; try again later")
+            if limited := await reserve_attempt(self.session, principal.id, meta):
+                return limited
             codes = await confirm_enrolment(self.session, self.keys, principal.id, code)
             if codes is None:
-                await refused(self.session, principal.id, Refusal.WRONG_CODE, "enrolment", meta)
-                return ValidationError.one("code", NOT_CORRECT)
+                return await refused(self.session, principal.id, Refusal.WRONG_CODE, "enrolment", meta)
             await attempt_succeeded(self.session, principal.id, meta)
             await enrolled(self.session, self.mail, principal.id, "account_page", meta)
             return RecoveryCodesRead(codes=codes)
@@ -280,28 +301,20 @@ class MfaService:
             if isinstance(checked, LoanEngineError):
                 return checked
             await repository.delete_second_factor(self.session, principal.id)
-            at = datetime.now(UTC)
-            await record(
-                self.session,
-                events.MFA_DISABLED,
-                actor=Party.user(principal.id),
-                subject=Party.user(principal.id),
-                meta=meta,
-            )
-            await notices.mfa_changed(
+            await _audited_alert(
                 self.session,
                 self.mail,
-                event_key=f"auth.mfa_disabled:{principal.id}:{at.isoformat()}",
-                to=principal.email,
-                name=principal.display_name,
+                principal,
+                events.MFA_DISABLED,
+                meta,
+                details=None,
+                alert=notices.mfa_changed,
+                key="auth.mfa_disabled",
                 change="turned off",
-                at=at,
-                meta=meta,
             )
             return None
 
-        if error := await transaction(self.session, run):
-            raise error
+        or_raise(await transaction(self.session, run))
 
     async def regenerate(self, principal: UserPrincipal, proof: Proof, meta: RequestMeta) -> RecoveryCodesRead:
         """Ten new recovery codes; the earlier ones stop working. Needs a current code."""
@@ -330,24 +343,14 @@ class MfaService:
     ) -> Checked | LoanEngineError:
         if not await enabled(self.session, principal.id):
             return ConflictError("Two-step sign-in is not set up for this account")
-        if wait := await reserve_attempt(self.session, principal.id, meta):
-            return RateLimitedError(wait, "Too many wrong codes; try again later")
+        if limited := await reserve_attempt(self.session, principal.id, meta):
+            return limited
         checked = await check(self.session, self.keys, principal.id, proof)
         if checked.method is None:
-            await refused(self.session, principal.id, str(checked.refusal), during, meta)
-            return ValidationError.one(proof.field, NOT_CORRECT)
-        await attempt_succeeded(self.session, principal.id, meta)
-        if checked.method is Method.RECOVERY_CODE:
-            await recovery_code_spent(self.session, self.mail, principal.id, checked, during, meta)
+            return await refused(self.session, principal.id, str(checked.refusal), during, meta, field=proof.field)
+        await accepted(self.session, self.mail, principal.id, checked, during, meta)
         return checked
 
 
 def setup_read(secret: str, account: str, issuer: str) -> MfaSetupRead:
     return MfaSetupRead(secret=secret, otpauth_uri=totp.provisioning_uri(secret, account, issuer))
-
-
-def or_raise(outcome: T | LoanEngineError) -> T:
-    """Raise a refusal only after its transaction committed (so the throttle count and audit row stay)."""
-    if isinstance(outcome, LoanEngineError):
-        raise outcome
-    return outcome

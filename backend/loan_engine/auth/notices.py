@@ -91,7 +91,7 @@ async def new_sign_in(
     at: datetime,
     meta: RequestMeta,
 ) -> None:
-    await _alert(
+    await _account_notice(
         session,
         mail,
         "new_sign_in",
@@ -129,7 +129,7 @@ async def password_changed(
     )
 
 
-async def _alert(
+async def _account_notice(
     session: AsyncSession,
     mail: MailComposer,
     template: str,
@@ -138,10 +138,13 @@ async def _alert(
     to: str,
     name: str,
     at: datetime,
-    meta: RequestMeta,
+    meta: RequestMeta | None = None,
     **fields: Any,
 ) -> None:
-    """A security alert about the account's sign-in: when, from where, and a link to the account page."""
+    """A notice of something done to the account: when, and a link to the account page. With the request's
+    `meta` it is a security alert about the person's own sign-in, and also says from which address."""
+    if meta is not None:
+        fields["address"] = meta.source_address or "unknown"
     await enqueue(
         session,
         mail,
@@ -150,7 +153,6 @@ async def _alert(
         template=template,
         name=name,
         when=_when(at),
-        address=meta.source_address or "unknown",
         link=mail.link(ACCOUNT_PAGE),
         **fields,
     )
@@ -167,24 +169,17 @@ async def mfa_changed(
     at: datetime,
     meta: RequestMeta,
 ) -> None:
-    """Two-step sign-in was turned on ("enabled") or off ("disabled")."""
-    await _alert(session, mail, "mfa_changed", event_key=event_key, to=to, name=name, at=at, meta=meta, change=change)
+    """Two-step sign-in was `change`d: "turned on" or "turned off"."""
+    await _account_notice(
+        session, mail, "mfa_changed", event_key=event_key, to=to, name=name, at=at, meta=meta, change=change
+    )
 
 
 async def mfa_reset(
     session: AsyncSession, mail: MailComposer, *, event_key: str, to: str, name: str, at: datetime
 ) -> None:
     """An admin removed the person's authenticator (a lost phone): tell them, in case they did not ask."""
-    await enqueue(
-        session,
-        mail,
-        event_key=event_key,
-        to=to,
-        template="mfa_reset",
-        name=name,
-        when=_when(at),
-        link=mail.link(ACCOUNT_PAGE),
-    )
+    await _account_notice(session, mail, "mfa_reset", event_key=event_key, to=to, name=name, at=at)
 
 
 async def recovery_code_used(
@@ -198,7 +193,7 @@ async def recovery_code_used(
     at: datetime,
     meta: RequestMeta,
 ) -> None:
-    await _alert(
+    await _account_notice(
         session, mail, "recovery_code_used", event_key=event_key, to=to, name=name, at=at, meta=meta, left=left
     )
 
@@ -207,15 +202,6 @@ async def email_change(
     session: AsyncSession, mail: MailComposer, *, event_key: str, to: str, name: str, new_email: str, at: datetime
 ) -> None:
     """The notice to the account's current address that a change to `new_email` was asked for."""
-    await enqueue(
-        session,
-        mail,
-        event_key=event_key,
-        to=to,
-        template="email_change",
-        name=name,
-        email=to,
-        new_email=new_email,
-        when=_when(at),
-        link=mail.link(ACCOUNT_PAGE),
+    await _account_notice(
+        session, mail, "email_change", event_key=event_key, to=to, name=name, at=at, email=to, new_email=new_email
     )

@@ -26,7 +26,7 @@ from loan_engine.auth.models import User
 from loan_engine.auth.passwords import PasswordHashing, check_policy, user_inputs_for
 from loan_engine.auth.principal import UserPrincipal, UserStatus
 from loan_engine.auth.schemas import EmailChangeRead
-from loan_engine.db.transactions import require_transaction, transaction
+from loan_engine.db.transactions import or_raise, require_transaction, transaction
 from loan_engine.errors import AuthenticationError, ConflictError, LoanEngineError, RateLimitedError, ValidationError
 from loan_engine.mail.compose import MailComposer
 
@@ -217,8 +217,7 @@ class RecoveryService:
             raise ValidationError.one("password", "is not correct")  # stays counted on the back-off
 
         async def change() -> EmailChangeRead | LoanEngineError:
-            await throttle.clear(self.session, throttle.ACCOUNT, principal.email)
-            await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
+            await throttle.give_back(self.session, throttle.ACCOUNT, principal.email, meta.source_address)
             if await repository.email_taken(self.session, new_email):  # counted like a taken sign-up email
                 await throttle.record_failure(self.session, throttle.SOURCE, meta.source_address)
                 return ConflictError("Another account has this email address")
@@ -252,10 +251,7 @@ class RecoveryService:
             )
             return EmailChangeRead(pending_email=new_email, expires_at=link.expires_at)
 
-        outcome = await transaction(self.session, change)
-        if isinstance(outcome, LoanEngineError):
-            raise outcome
-        return outcome
+        return or_raise(await transaction(self.session, change))
 
     async def _link_refused(self, event: EventType, meta: RequestMeta) -> None:
         await record(self.session, event, actor=ANONYMOUS, subject=ANONYMOUS, outcome=Outcome.FAILURE, meta=meta)

@@ -29,6 +29,12 @@ async def get_user(session: AsyncSession, user_id: uuid.UUID, *, for_update: boo
     return (await session.scalars(query)).one_or_none()
 
 
+async def users_by_id(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> Sequence[User]:
+    if not user_ids:
+        return []
+    return (await session.scalars(select(User).where(User.id.in_(user_ids)))).all()
+
+
 async def get_user_by_email(session: AsyncSession, email: str, *, for_update: bool = False) -> User | None:
     query = select(User).where(User.email == email)
     if for_update:

@@ -128,6 +128,7 @@ RecoveryCode = Annotated[
         examples=["abcd-efgh-jkmn-pqrs"],
     ),
 ]
+SignInStep = Literal["challenge", "enrol"]
 StepToken = Annotated[
     str, msgspec.Meta(min_length=1, max_length=200, description="The mfaToken of the sign-in's answer")
 ]
@@ -138,7 +139,7 @@ class MfaStepRead(ApiStruct):
     a code or a recovery code to /auth/login/mfa) or `enrol` (staff without an authenticator: set one up
     with /auth/login/enrolment). `mfaToken` is good for this one step and `expiresIn` seconds."""
 
-    step: Literal["challenge", "enrol"]
+    step: SignInStep
     mfa_token: str
     expires_in: int
 

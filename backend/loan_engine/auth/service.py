@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +23,7 @@ from loan_engine.auth.models import AuthSession, RefreshToken, User
 from loan_engine.auth.passwords import PasswordHashing, check_policy, user_inputs_for
 from loan_engine.auth.principal import Role, UserPrincipal, UserStatus
 from loan_engine.auth.recovery import send_verification
-from loan_engine.auth.schemas import MfaSetupRead, UserRead
+from loan_engine.auth.schemas import MfaSetupRead, SignInStep, UserRead
 from loan_engine.auth.tokens import (
     REFRESH_IDLE_TTL,
     SESSION_ABSOLUTE_TTL,
@@ -34,7 +33,7 @@ from loan_engine.auth.tokens import (
     secret_digest,
 )
 from loan_engine.crypto import KeyWrapper
-from loan_engine.db.transactions import require_transaction, transaction
+from loan_engine.db.transactions import or_raise, require_transaction, transaction
 from loan_engine.errors import (
     AuthenticationError,
     ConflictError,
@@ -45,7 +44,6 @@ from loan_engine.errors import (
 from loan_engine.mail.compose import MailComposer
 from loan_engine.settings import MailSettings
 
-T = TypeVar("T")
 log = structlog.get_logger("loan_engine.auth")
 INVALID_CREDENTIALS = "Invalid email or password"
 INVALID_REFRESH = "The sign-in has ended or the refresh token is not valid; sign in again"
@@ -66,7 +64,7 @@ class IssuedSession:
 class MfaStep:
     """A right password whose sign-in needs a second step first (`challenge` or `enrol`)."""
 
-    step: str
+    step: SignInStep
     token: str
     expires_in: int
 
@@ -88,14 +86,14 @@ class AuthService:
         passwords: PasswordHashing,
         mail: MailComposer | None = None,
         *,
-        keys: KeyWrapper | None = None,
+        keys: KeyWrapper,  # seals TOTP secrets: always the app's own, never a fallback
         issuer: str = "Loan Engine",
     ) -> None:
         self.session = session
         self.tokens = tokens
         self.passwords = passwords
         self.mail = mail or MailComposer(MailSettings())
-        self.keys = keys or KeyWrapper.from_base64(None, "dev", prod=False)  # the app passes its own
+        self.keys = keys
         self.issuer = issuer  # the name authenticator apps show next to the code
 
     # ---- registration and sign-in -------------------------------------------------------------
@@ -133,7 +131,7 @@ class AuthService:
             )
             return issued
 
-        return _or_raise(await transaction(self.session, create))
+        return or_raise(await transaction(self.session, create))
 
     async def login(self, email: str, password: str, meta: RequestMeta) -> IssuedSession | MfaStep:
         """Sign in. Unknown email, wrong password and disabled account all get the same 401 after the
@@ -180,8 +178,7 @@ class AuthService:
         user = await repository.get_user(self.session, user_id)
         if user is None:
             raise AuthenticationError(INVALID_CREDENTIALS)
-        await throttle.clear(self.session, throttle.ACCOUNT, user.email)
-        await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
+        await throttle.give_back(self.session, throttle.ACCOUNT, user.email, meta.source_address)
         if rehashed is not None:  # the hash parameters were raised since this hash was made
             user.password_hash = rehashed
             await self.session.flush()
@@ -189,9 +186,9 @@ class AuthService:
             return await self._step(user, Purpose.MFA_CHALLENGE, "challenge", meta)
         if mfa.required_for(user.roles):
             return await self._step(user, Purpose.MFA_ENROLMENT, "enrol", meta)
-        return await self._signed_in(user.id, meta, second_factor=None)
+        return await self._signed_in(user, meta, second_factor=None)
 
-    async def _step(self, user: User, purpose: Purpose, step: str, meta: RequestMeta) -> MfaStep:
+    async def _step(self, user: User, purpose: Purpose, step: SignInStep, meta: RequestMeta) -> MfaStep:
         """A single-purpose, short-lived token for the sign-in's next step (a newer one voids it)."""
         link = await issue(self.session, user.id, purpose, user.email)
         await record(
@@ -216,16 +213,16 @@ class AuthService:
                 return user_id
             checked = await mfa.check(self.session, self.keys, user_id, proof)
             if checked.method is None:
-                await mfa.refused(self.session, user_id, str(checked.refusal), "sign_in", meta)
-                return ValidationError.one(proof.field, mfa.NOT_CORRECT)
+                return await mfa.refused(
+                    self.session, user_id, str(checked.refusal), "sign_in", meta, field=proof.field
+                )
             if await spend(self.session, raw_token, Purpose.MFA_CHALLENGE) is None:
                 return AuthenticationError(INVALID_STEP)
-            await mfa.attempt_succeeded(self.session, user_id, meta)
-            if checked.method is mfa.Method.RECOVERY_CODE:
-                await mfa.recovery_code_spent(self.session, self.mail, user_id, checked, "sign_in", meta)
-            return await self._signed_in(user_id, meta, second_factor=checked.method.value)
+            await mfa.accepted(self.session, self.mail, user_id, checked, "sign_in", meta)
+            user = await repository.get_user(self.session, user_id)
+            return await self._signed_in(user, meta, second_factor=checked.method.value)
 
-        return _or_raise(await transaction(self.session, attempt))
+        return or_raise(await transaction(self.session, attempt))
 
     async def begin_enrolment(self, raw_token: str, meta: RequestMeta) -> MfaSetupRead:
         """A staff member's first sign-in step: a new authenticator secret to enter in the app."""
@@ -238,7 +235,7 @@ class AuthService:
             secret = await mfa.start_enrolment(self.session, self.keys, user.id)
             return mfa.setup_read(secret, user.email, self.issuer)
 
-        return _or_raise(await transaction(self.session, begin))
+        return or_raise(await transaction(self.session, begin))
 
     async def confirm_enrolment(self, raw_token: str, code: str, meta: RequestMeta) -> EnrolledSession:
         """Confirm the authenticator with its first code: the sign-in is issued, with recovery codes."""
@@ -249,15 +246,15 @@ class AuthService:
                 return user_id
             codes = await mfa.confirm_enrolment(self.session, self.keys, user_id, code)
             if codes is None:
-                await mfa.refused(self.session, user_id, mfa.Refusal.WRONG_CODE, "enrolment", meta)
-                return ValidationError.one("code", mfa.NOT_CORRECT)
+                return await mfa.refused(self.session, user_id, mfa.Refusal.WRONG_CODE, "enrolment", meta)
             if await spend(self.session, raw_token, Purpose.MFA_ENROLMENT) is None:
                 return AuthenticationError(INVALID_STEP)
             await mfa.attempt_succeeded(self.session, user_id, meta)
             await mfa.enrolled(self.session, self.mail, user_id, "sign_in", meta)
-            return EnrolledSession(await self._signed_in(user_id, meta, second_factor="enrolled"), codes)
+            user = await repository.get_user(self.session, user_id)
+            return EnrolledSession(await self._signed_in(user, meta, second_factor="enrolled"), codes)
 
-        return _or_raise(await transaction(self.session, confirm))
+        return or_raise(await transaction(self.session, confirm))
 
     async def _step_owner(self, raw_token: str, purpose: Purpose, meta: RequestMeta) -> uuid.UUID | LoanEngineError:
         """The account of a live step token, with one code attempt reserved on its back-off; or the
@@ -265,8 +262,8 @@ class AuthService:
         token = await repository.live_account_token(self.session, raw_token, purpose.value)
         if token is None:
             return await self._step_refused(meta)
-        if wait := await mfa.reserve_attempt(self.session, token.user_id, meta):
-            return RateLimitedError(wait, "Too many wrong codes; try again later")
+        if limited := await mfa.reserve_attempt(self.session, token.user_id, meta):
+            return limited
         return token.user_id
 
     async def _step_refused(self, meta: RequestMeta) -> LoanEngineError:
@@ -283,9 +280,9 @@ class AuthService:
         )
         return AuthenticationError(INVALID_STEP)
 
-    async def _signed_in(self, user_id: uuid.UUID, meta: RequestMeta, *, second_factor: str | None) -> IssuedSession:
-        """Issue the sign-in (every factor is proven): the session, the new-sign-in alert, the audit row."""
-        user = await repository.get_user(self.session, user_id)
+    async def _signed_in(self, user: User | None, meta: RequestMeta, *, second_factor: str | None) -> IssuedSession:
+        """Issue the sign-in of `user` (loaded in this transaction; None: gone) once every factor is proven:
+        the session, the new-sign-in alert, the audit row."""
         if user is None or user.status != UserStatus.ACTIVE:
             raise AuthenticationError(INVALID_CREDENTIALS)
         signed_in_at = datetime.now(UTC)
@@ -421,8 +418,11 @@ class AuthService:
             if new == current:
                 raise ValidationError.one("newPassword", "must differ from the current password")
             await check_policy(new, user_inputs_for(user.email, user.display_name), field="newPassword")
-        except ValidationError:
-            await transaction(self.session, lambda: self._give_back(principal.email, meta))
+        except ValidationError:  # the current password was right: no failure to count
+            await transaction(
+                self.session,
+                lambda: throttle.give_back(self.session, throttle.ACCOUNT, principal.email, meta.source_address),
+            )
             raise
         password_hash = await self.passwords.hash(new)
 
@@ -431,7 +431,7 @@ class AuthService:
             ended = await repository.revoke_user_sessions(
                 self.session, principal.id, "password_changed", keep=principal.session_id
             )
-            await self._give_back(principal.email, meta)
+            await throttle.give_back(self.session, throttle.ACCOUNT, principal.email, meta.source_address)
             await notices.password_changed(
                 self.session,
                 self.mail,
@@ -454,11 +454,6 @@ class AuthService:
 
         return await transaction(self.session, change)
 
-    async def _give_back(self, email: str, meta: RequestMeta) -> None:
-        """The current password was right: the reserved attempt is not a failure."""
-        await throttle.clear(self.session, throttle.ACCOUNT, email)
-        await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
-
     async def _password_change_failed(self, principal: UserPrincipal, meta: RequestMeta) -> None:
         # the failure was counted when the attempt was reserved
         await record(
@@ -470,11 +465,3 @@ class AuthService:
             meta=meta,
             details={"reason": "bad_current_password"},
         )
-
-
-def _or_raise(outcome: T | LoanEngineError) -> T:
-    """A use case that must commit a refusal's side effects (a throttle count) returns the error; raise it
-    only after the commit."""
-    if isinstance(outcome, LoanEngineError):
-        raise outcome
-    return outcome

@@ -12,7 +12,7 @@ locks on its keys (taken in one fixed order) the back-off is read and, if it all
 failure is counted on every key, all in one short transaction. Parallel guesses therefore queue on the
 locks and each sees the count the previous one left, so no more attempts are checked than the policy
 allows, however many arrive at once. An attempt that then succeeds gives its reservation back
-(`clear` for the account, `refund` for the address); a crash between the two leaves it counted as a
+(`give_back`: `clear` for the account, `refund` for the address); a crash between the two leaves it counted as a
 failure, which errs on the safe side.
 """
 
@@ -110,6 +110,13 @@ async def refund(session: AsyncSession, policy: ThrottlePolicy, value: str | Non
 async def clear(session: AsyncSession, policy: ThrottlePolicy, value: str | None) -> None:
     require_transaction(session)
     await repository.clear_throttle(session, policy.key(value))
+
+
+async def give_back(session: AsyncSession, policy: ThrottlePolicy, value: str | None, source: str | None) -> None:
+    """A reserved attempt succeeded (the credential was right): it is no failure on its own key (`clear`),
+    nor on the source address's (`refund`)."""
+    await clear(session, policy, value)
+    await refund(session, SOURCE, source)
 
 
 async def reserve_for_user(session: AsyncSession, user_id: uuid.UUID, email: str, source: str | None) -> User:

@@ -20,7 +20,7 @@ from loan_engine.auth.tokens import AccessClaims, IssuedToken, TokenService, new
 from loan_engine.clients import events, repository
 from loan_engine.clients.models import ApiClient
 from loan_engine.clients.schemas import ClientCreate, ClientCreated, ClientPage, ClientRead
-from loan_engine.db.transactions import transaction
+from loan_engine.db.transactions import or_raise, transaction
 from loan_engine.errors import LoanEngineError, NotFoundError, OAuthError, OAuthInvalidClientError, RateLimitedError
 
 CLIENT_ID_PREFIX = "lec_"
@@ -124,8 +124,7 @@ class ClientService:
             if not requested or not requested <= set(client.scopes):
                 raise OAuthError("invalid_scope", "The requested scope exceeds what this client was granted")
             scopes = sorted(requested)
-            await throttle.clear(self.session, throttle.CLIENT, client_id)
-            await throttle.refund(self.session, throttle.SOURCE, meta.source_address)
+            await throttle.give_back(self.session, throttle.CLIENT, client_id, meta.source_address)
             await repository.touch_client(self.session, client.id)
             await record(
                 self.session,
@@ -138,10 +137,7 @@ class ClientService:
             return Grant(self.tokens.issue_for_client(client.id, client.client_id, scopes), scopes)
 
         # A refusal's throttle count and audit row must commit, so it is raised after the transaction.
-        outcome = await transaction(self.session, grant)
-        if isinstance(outcome, LoanEngineError):
-            raise outcome
-        return outcome
+        return or_raise(await transaction(self.session, grant))
 
     async def _denied(self, client: ApiClient | None, client_id: str, reason: str, meta: RequestMeta) -> None:
         # the failure was counted when the attempt was reserved

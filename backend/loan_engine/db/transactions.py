@@ -30,6 +30,8 @@ import structlog
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loan_engine.errors import LoanEngineError
+
 __all__ = [
     "DEFAULT_ATTEMPTS",
     "IsolationLevel",
@@ -37,6 +39,7 @@ __all__ = [
     "TransactionNestingError",
     "backoff_s",
     "is_retryable",
+    "or_raise",
     "require_transaction",
     "sqlstate",
     "transaction",
@@ -118,6 +121,14 @@ async def transaction(
             log.info("transaction_retry", sqlstate=sqlstate(exc), attempt=attempt, of=attempts)
         await asyncio.sleep(backoff_s(attempt))
     raise AssertionError("unreachable: the last attempt returns or raises")  # pragma: no cover
+
+
+def or_raise(outcome: T | LoanEngineError) -> T:
+    """The result of a use case whose refusal must commit its side effects (a throttle count, an audit
+    row): `work` returns the error instead of raising it, and it is raised here, after the commit."""
+    if isinstance(outcome, LoanEngineError):
+        raise outcome
+    return outcome
 
 
 async def _configure(session: AsyncSession, isolation: IsolationLevel | None, read_only: bool) -> None:

@@ -74,7 +74,7 @@ async def loan_journals(
     return result.all()
 
 
-async def legs_of(session: AsyncSession, journal_ids: Sequence[int]) -> list[tuple[JournalLeg, str]]:
+async def legs_of(session: AsyncSession, journal_ids: Sequence[int]) -> Sequence[tuple[JournalLeg, str]]:
     """The journals' legs with their account's name from the chart."""
     if not journal_ids:
         return []
@@ -84,7 +84,7 @@ async def legs_of(session: AsyncSession, journal_ids: Sequence[int]) -> list[tup
         .where(JournalLeg.journal_id.in_(journal_ids))
         .order_by(JournalLeg.id)
     )
-    return [(row[0], row[1]) for row in result]
+    return result.all()
 
 
 async def accounts(session: AsyncSession) -> Sequence[LedgerAccount]:

@@ -175,6 +175,12 @@ async def audit_rows(db: AsyncEngine, event: str | None = None) -> list[Any]:
     return await sql(db, "SELECT * FROM audit_log WHERE event = :event ORDER BY id", event=event)
 
 
+async def outbox(db: AsyncEngine, template: str) -> list[str]:
+    """The recipients of the queued mail of one template, oldest first."""
+    rows = await sql(db, "SELECT recipient FROM mail_outbox WHERE template = :t ORDER BY created_at", t=template)
+    return [r.recipient for r in rows]
+
+
 def mint(claims: dict[str, Any] | None = None, *, key: str | bytes = TEST_JWT_SECRET, **header: Any) -> str:
     """An access token signed HS256 with `key` (default: the test app's own key), claims overridable."""
     now = int(time.time())

@@ -17,14 +17,10 @@ from tests.integration.auth.conftest import (
     claims_of,
     enrol,
     login,
+    outbox,
     sign_in,
     sql,
 )
-
-
-async def outbox(db: AsyncEngine, template: str) -> list[str]:
-    rows = await sql(db, "SELECT recipient FROM mail_outbox WHERE template = :t ORDER BY created_at", t=template)
-    return [r.recipient for r in rows]
 
 
 async def challenge(client: Client, email: str, password: str) -> str:

@@ -16,6 +16,7 @@ from loan_engine.app import create_app
 from loan_engine.auth.passwords import PasswordHashing
 from loan_engine.auth.service import AuthService, IssuedSession
 from loan_engine.auth.tokens import TokenService
+from loan_engine.crypto import KeyWrapper
 from loan_engine.db.engine import create_sessionmaker
 from loan_engine.errors import RateLimitedError
 from loan_engine.settings import Settings
@@ -130,7 +131,8 @@ async def test_the_throttle_is_shared_state_not_process_memory(
     async with AsyncTestClient(app=create_app(settings)) as other:
         assert (await login(other, account.email, account.password)).status_code == 429
         fresh = await register(other)
-    service = AuthService(create_sessionmaker(db)(), TokenService(settings.jwt), PasswordHashing())
+    keys = KeyWrapper.from_base64(None, "dev", prod=False)
+    service = AuthService(create_sessionmaker(db)(), TokenService(settings.jwt), PasswordHashing(), keys=keys)
     elsewhere = RequestMeta(source_address="203.0.113.9")
     with pytest.raises(RateLimitedError):
         await service.login(account.email, account.password, elsewhere)

@@ -4,6 +4,7 @@ nothing, and the same request with the same Idempotency-Key posts once the lock 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 
@@ -11,33 +12,24 @@ import asyncpg
 import pytest
 
 from loan_engine.errors import BUSY_RETRY_AFTER_S
-from loan_engine.settings import Environment, JwtSettings, Settings
-from tests.conftest import TEST_JWT_SECRET
+from loan_engine.jobs.queue import conninfo
+from loan_engine.settings import Settings
 from tests.integration.loans.conftest import World, today
 
 LOCK_TIMEOUT_MS = 300
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(
-        environment=Environment.TEST,
-        database_url=database_url,
-        db_pool_size=5,
-        db_lock_timeout_ms=LOCK_TIMEOUT_MS,
-        jwt=JwtSettings(secret=TEST_JWT_SECRET),
-    )
-
-
-def _plain(url: str) -> str:
-    return url.replace("postgresql+asyncpg://", "postgresql://")
+def settings(settings: Settings) -> Settings:
+    """The test app's settings with a short lock timeout."""
+    return dataclasses.replace(settings, db_lock_timeout_ms=LOCK_TIMEOUT_MS)
 
 
 async def test_a_busy_loan_answers_429_and_the_same_key_posts_once_it_is_free(world: World, database_url: str) -> None:
     loan_id = await world.active()
     headers = {"Idempotency-Key": str(uuid.uuid4())}
     payment: dict[str, object] = {"kind": "payment", "amount": "25.00", "valueDate": today().isoformat()}
-    holder = await asyncpg.connect(_plain(database_url))
+    holder = await asyncpg.connect(conninfo(database_url))
     try:
         async with holder.transaction():
             await holder.execute("SELECT 1 FROM loans WHERE id = $1 FOR UPDATE", uuid.UUID(loan_id))

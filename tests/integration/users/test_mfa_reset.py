@@ -14,17 +14,13 @@ from tests.integration.auth.conftest import (
     MakeAccount,
     audit_rows,
     login,
+    outbox,
     sign_in,
     sql,
     with_refresh,
 )
 
 REASON = {"reason": "Lost phone and recovery codes; identity checked by video call (ticket 4411)"}
-
-
-async def outbox(db: AsyncEngine, template: str) -> list[str]:
-    rows = await sql(db, "SELECT recipient FROM mail_outbox WHERE template = :t ORDER BY created_at", t=template)
-    return [r.recipient for r in rows]
 
 
 async def second_factor_rows(db: AsyncEngine, user_id: str) -> tuple[int, int]:
