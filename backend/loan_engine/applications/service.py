@@ -206,7 +206,7 @@ class ApplicationService:
     async def _decide(self, actor: Actor, row: Application, meta: RequestMeta) -> None:
         catalog = ProductCatalog(self.session)
         product = await catalog.published(row.product_code or "")
-        active = await active_policy(self.session, await catalog.product_id(product.code))
+        active = await active_policy(self.session, product.product_id)
         if active is None:
             raise NoActivePolicyError(f"{product.code} has no active credit policy; applications cannot be decided")
         today = _now().date()

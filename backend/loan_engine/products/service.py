@@ -76,6 +76,7 @@ class ProductLoan:
 class PublishedProduct:
     """A product's version on offer, as the quote engine, policy and applications read it."""
 
+    product_id: uuid.UUID
     code: str
     name: str
     description: str
@@ -176,6 +177,7 @@ def stress_rate(product: PublishedProduct, term_periods: int, periods_per_year: 
 
 def _published(product: Product, version: ProductVersion) -> PublishedProduct:
     return PublishedProduct(
+        product_id=product.id,
         code=product.code,
         name=product.name,
         description=product.description,
