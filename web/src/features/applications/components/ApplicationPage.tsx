@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { formatMoney } from "@/lib/format";
+import { Loading } from "@/lib/ui/Loading";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { applicationsApi } from "../api/applications";
@@ -23,11 +24,7 @@ export default function ApplicationPage() {
         <Link to="/applications">← My applications</Link>
       </p>
       <ProblemAlert error={app.error} />
-      {app.isPending && (
-        <p className="muted" role="status">
-          <span className="spinner" aria-hidden="true" /> Loading…
-        </p>
-      )}
+      {app.isPending && <Loading />}
       {app.data && <Loaded app={app.data} />}
     </div>
   );

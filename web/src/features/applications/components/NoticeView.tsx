@@ -1,6 +1,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { describeError } from "@/lib/api/problem";
 import { formatDate, formatMoney, formatRate } from "@/lib/format";
+import { Loading } from "@/lib/ui/Loading";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { applicationsApi } from "../api/applications";
 import { saveFile } from "@/lib/download";
@@ -19,11 +20,7 @@ export function NoticeView({ applicationId }: { applicationId: string }) {
         {n?.kind === "counteroffer" ? "Counteroffer notice" : "Notice of action taken"}
       </h2>
       <ProblemAlert error={notice.error} />
-      {notice.isPending && (
-        <p className="muted" role="status">
-          <span className="spinner" aria-hidden="true" /> Loading the notice…
-        </p>
-      )}
+      {notice.isPending && <Loading>Loading the notice…</Loading>}
       {n && (
         <>
           <p>
