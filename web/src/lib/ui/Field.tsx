@@ -15,18 +15,18 @@ type FieldProps = {
   children: (control: ControlProps) => ReactNode;
 };
 
-/** A labelled form control with its hint and its error message right below it. */
-export function Field({ label, hint, error, wide, children }: FieldProps) {
+/** The ids that tie a control to its hint and its error, and the hint and error themselves. */
+function useNotes(hint: ReactNode, error: string | undefined) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={wide ? "field field--wide" : "field"}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {children({ id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
+  const control: ControlProps = {
+    id,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": [hintId, errorId].filter(Boolean).join(" ") || undefined,
+  };
+  const notes = (
+    <>
       {hint && (
         <span className="field__hint" id={hintId}>
           {hint}
@@ -37,6 +37,21 @@ export function Field({ label, hint, error, wide, children }: FieldProps) {
           {error}
         </span>
       )}
+    </>
+  );
+  return { control, notes };
+}
+
+/** A labelled form control with its hint and its error message right below it. */
+export function Field({ label, hint, error, wide, children }: FieldProps) {
+  const { control, notes } = useNotes(hint, error);
+  return (
+    <div className={wide ? "field field--wide" : "field"}>
+      <label className="field__label" htmlFor={control.id}>
+        {label}
+      </label>
+      {children(control)}
+      {notes}
     </div>
   );
 }
@@ -88,5 +103,38 @@ export function ChoiceField<T extends string>({
         </select>
       )}
     </Field>
+  );
+}
+
+type CheckboxFieldProps = Omit<FieldProps, "children" | "wide"> & {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  /** A class added to the field's box. */
+  className?: string;
+};
+
+/** A checkbox with its label beside it (a consent, an agreement), its hint and error below. */
+export function CheckboxField({
+  label,
+  hint,
+  error,
+  checked,
+  onChange,
+  className,
+}: CheckboxFieldProps) {
+  const { control, notes } = useNotes(hint, error);
+  return (
+    <div className={className ? `field ${className}` : "field"}>
+      <label className="checkbox" htmlFor={control.id}>
+        <input
+          {...control}
+          type="checkbox"
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+        {label}
+      </label>
+      {notes}
+    </div>
   );
 }

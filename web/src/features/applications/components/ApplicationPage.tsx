@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { formatMoney } from "@/lib/format";
@@ -7,7 +7,7 @@ import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { applicationsApi } from "../api/applications";
 import type { Application } from "../api/types";
-import { applicationKey } from "../hooks/useIdempotentAction";
+import { applicationKey, useStoreApplication } from "../hooks/applicationCache";
 import { canWithdraw, formatDateTime, hasNotice, STATUS_LABELS } from "../model";
 import { NoticeView } from "./NoticeView";
 import { OffersSection } from "./OffersSection";
@@ -109,14 +109,11 @@ function StatusSection({ app }: { app: Application }) {
 }
 
 function WithdrawSection({ app }: { app: Application }) {
-  const queryClient = useQueryClient();
+  const store = useStoreApplication();
   const [confirming, setConfirming] = useState(false);
   const withdraw = useMutation({
     mutationFn: () => applicationsApi.withdraw(app.id),
-    onSuccess: async (done) => {
-      queryClient.setQueryData(applicationKey(app.id), done);
-      await queryClient.invalidateQueries({ queryKey: ["applications", "list"] });
-    },
+    onSuccess: store,
   });
   return (
     <section className="card" aria-labelledby="withdraw-heading">

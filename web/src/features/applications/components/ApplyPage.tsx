@@ -6,7 +6,7 @@ import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { applicationsApi } from "../api/applications";
 import type { Application, PublicProduct } from "../api/types";
-import { applicationKey } from "../hooks/useIdempotentAction";
+import { applicationKey } from "../hooks/applicationCache";
 import { isStep, resumeStep, stepIndex, STEPS, type StepId } from "../model";
 import { ConsentsStep } from "./steps/ConsentsStep";
 import { HousingStep } from "./steps/HousingStep";
