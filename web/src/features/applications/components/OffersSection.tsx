@@ -4,6 +4,7 @@ import { formatDate, formatMoney, formatRate } from "@/lib/format";
 import { CheckboxField, TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
+import { SubmitButton } from "@/lib/ui/SubmitButton";
 import { applicationsApi } from "../api/applications";
 import type { Application, Offer } from "../api/types";
 import { useIdempotentAction } from "../hooks/useIdempotentAction";
@@ -176,10 +177,9 @@ function AcceptForm({ app }: { app: Application }) {
       />
       <ProblemAlert error={problem} />
       <div className="form-actions">
-        <button type="submit" className="btn btn--primary" disabled={busy}>
-          {busy && <span className="spinner" aria-hidden="true" />}
+        <SubmitButton busy={busy}>
           Accept offer {app.offers.length > 1 ? offer : ""} and sign
-        </button>
+        </SubmitButton>
       </div>
     </form>
   );
