@@ -73,9 +73,13 @@ type ChoiceFieldProps<T extends string> = Omit<FieldProps, "children"> & {
   /** The choices, value to label, in the order shown. */
   choices: Record<T, string>;
   onChange: (value: T | "") => void;
+  /** The first option, for no choice (""): "Choose…" until the person picks one, or "Any" in a
+   * filter. */
+  none?: string;
 };
 
-/** A Field holding a select with a "Choose…" first option, so nothing is chosen until the person does. */
+/** A Field holding a select of `choices`, first the option for none (by default "Choose…", so
+ * nothing is chosen until the person does). */
 export function ChoiceField<T extends string>({
   label,
   hint,
@@ -84,6 +88,7 @@ export function ChoiceField<T extends string>({
   value,
   choices,
   onChange,
+  none = "Choose…",
 }: ChoiceFieldProps<T>) {
   return (
     <Field label={label} hint={hint} error={error} wide={wide}>
@@ -94,7 +99,7 @@ export function ChoiceField<T extends string>({
           value={value}
           onChange={(e) => onChange(e.target.value as T | "")}
         >
-          <option value="">Choose…</option>
+          <option value="">{none}</option>
           {(Object.entries(choices) as [T, string][]).map(([choice, text]) => (
             <option key={choice} value={choice}>
               {text}

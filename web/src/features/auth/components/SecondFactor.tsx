@@ -12,6 +12,17 @@ function stepExpired(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401;
 }
 
+/** Answers a step: when it has expired, `onExpired` sends the person back to the password; the
+ * error still reaches the form. */
+async function answer(call: () => Promise<void>, onExpired: () => void): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (stepExpired(error)) onExpired();
+    throw error;
+  }
+}
+
 /** The field for a code from an authenticator app: six digits (seven characters with a space). */
 export function CodeField({
   label = "Authentication code",
@@ -49,17 +60,12 @@ export function ChallengeForm({
     const local: FieldErrors = {};
     if (!recovery && typed.error) local.code = typed.error;
     if (recovery && entered.length < 16) local.recoveryCode = "Enter one of your recovery codes.";
-    void send(local, async () => {
-      const body = recovery
-        ? { mfaToken: step.mfaToken, recoveryCode: entered }
-        : { mfaToken: step.mfaToken, code: typed.code };
-      try {
-        await onSignedIn(await authApi.loginCode(body));
-      } catch (error) {
-        if (stepExpired(error)) onExpired();
-        throw error;
-      }
-    });
+    const body = recovery
+      ? { mfaToken: step.mfaToken, recoveryCode: entered }
+      : { mfaToken: step.mfaToken, code: typed.code };
+    void send(local, () =>
+      answer(async () => onSignedIn(await authApi.loginCode(body)), onExpired),
+    );
   }
 
   return (
@@ -205,18 +211,15 @@ export function EnrolmentForm({
     e.preventDefault();
     const typed = readCode(code);
     const local: FieldErrors = typed.error ? { code: typed.error } : {};
-    void send(local, async () => {
-      try {
+    void send(local, () =>
+      answer(async () => {
         const { recoveryCodes, ...session } = await authApi.loginEnrolmentConfirm({
           mfaToken: step.mfaToken,
           code: typed.code,
         });
         setDone({ session, codes: recoveryCodes });
-      } catch (error) {
-        if (stepExpired(error)) onExpired();
-        throw error;
-      }
-    });
+      }, onExpired),
+    );
   }
 
   if (done)

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { useSession } from "@/features/auth";
 import { formatDate, formatMoney } from "@/lib/format";
-import { Field, TextField } from "@/lib/ui/Field";
+import { ChoiceField, TextField } from "@/lib/ui/Field";
 import { PagedList } from "@/lib/ui/PagedList";
 import { useCursorPages } from "@/lib/ui/useCursorPages";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
@@ -48,13 +48,13 @@ export default function LoansPage() {
 
 function SearchForm({ onSearch }: { onSearch: (filters: LoanFilters) => void }) {
   const [email, setEmail] = useState("");
-  const [status, setStatus] = useState("");
+  const [status, setStatus] = useState<LoanStatus | "">("");
   const [product, setProduct] = useState("");
   function search(e: FormEvent) {
     e.preventDefault();
     onSearch({
       borrowerEmail: email.trim() || undefined,
-      status: (status || undefined) as LoanStatus | undefined,
+      status: status || undefined,
       productCode: product.trim().toUpperCase() || undefined,
     });
   }
@@ -67,23 +67,13 @@ function SearchForm({ onSearch }: { onSearch: (filters: LoanFilters) => void }) 
           value={email}
           onChange={(e) => setEmail(e.target.value)}
         />
-        <Field label="Status">
-          {(control) => (
-            <select
-              {...control}
-              className="select"
-              value={status}
-              onChange={(e) => setStatus(e.target.value)}
-            >
-              <option value="">Any</option>
-              {Object.entries(STATUS_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField
+          label="Status"
+          none="Any"
+          choices={STATUS_LABELS}
+          value={status}
+          onChange={setStatus}
+        />
         <TextField
           label="Product code"
           value={product}

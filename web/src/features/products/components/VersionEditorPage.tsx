@@ -137,7 +137,7 @@ export function VersionEditor({ row, currency, name, online }: EditorProps) {
           ))}
         </ul>
       )}
-      <div className="editor">
+      <div className="main-aside">
         <div>
           <DefinitionForm
             definition={definition}

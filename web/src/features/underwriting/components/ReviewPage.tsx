@@ -42,7 +42,7 @@ export default function ReviewPage() {
       <ProblemAlert error={read.error} />
       {read.isPending && <Loading />}
       {read.data && app && (
-        <div className="underwriting__columns">
+        <div className="main-aside">
           <div className="underwriting">
             <DecisionTrace view={read.data} />
           </div>
