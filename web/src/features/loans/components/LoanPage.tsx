@@ -43,7 +43,7 @@ export default function LoanPage() {
       <ProblemAlert error={read.error} />
       {read.isPending && <Loading />}
       {loan && read.data && (
-        <div className="loan-page__columns">
+        <div className="main-aside">
           <div className="loan-page">
             <LoanSummaryCard loan={loan} />
             <ScheduleTable rows={read.data.schedule} currency={loan.currency} today={today} />
