@@ -2,11 +2,11 @@ import type { APIRequestContext, Page } from "@playwright/test";
 import { createHmac } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { expect } from "./fixtures";
+import { expect, newAccount } from "./fixtures";
 
 /**
- * Every e2e sign-in goes through this file, in the browser (`signInAs`) and over the API (`bearer`),
- * so a change to how people sign in is made in one place. Staff sign in with a second factor: the
+ * Every e2e sign-in goes through this file, in the browser (`signInAs`, `signUp`, `signOut`) and
+ * over the API (`bearer`), so a change to how people sign in is made in one place. Staff sign in with a second factor: the
  * first sign-in of a staff account sets up an authenticator (the secret is read from the page or the
  * API answer and remembered per email for the run, in E2E_DATA_DIR), later ones answer the challenge
  * with a TOTP code computed here (RFC 6238), or with a remembered recovery code on request.
@@ -181,6 +181,25 @@ export async function readRecoveryCodes(page: Page): Promise<string[]> {
 export async function signInAsAdmin(page: Page, options: SignInOptions = {}): Promise<void> {
   const { email, password } = adminCredentials();
   await signInAs(page, email, password, options);
+}
+
+/** Open an account on the sign-up page: the app signs it in and shows the account page. */
+export async function signUp(page: Page, account = newAccount()) {
+  await page.goto("/sign-up");
+  await page.getByLabel("Full name").fill(account.displayName);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await page.getByLabel("Confirm password").fill(account.password);
+  await page.getByRole("button", { name: "Open account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  return account;
+}
+
+/** Sign out from the header and wait until it shows the signed-out state: the refresh token is
+ * revoked by then, so the next page does not sign back in. */
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
 }
 
 // ---- over the API -----------------------------------------------------------------------------

@@ -4,34 +4,16 @@ import {
   expect,
   expectAccessible,
   expectNoHorizontalScroll,
-  newAccount,
   PHONE,
   saveScreenshot,
   test,
 } from "./fixtures";
-import { latestMail, linkIn } from "./mail";
+import { confirmEmailInPage } from "./accounts";
+import { signUp } from "./admin";
 
 /** The sandbox bureau picks a persona from the tax id's last four digits (docs/ORIGINATION.md). */
 const PRIME = "0002";
 const BANKRUPT = "0005";
-
-async function signUp(page: Page) {
-  const account = newAccount();
-  await page.goto("/sign-up");
-  await page.getByLabel("Full name").fill(account.displayName);
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password", { exact: true }).fill(account.password);
-  await page.getByLabel("Confirm password").fill(account.password);
-  await page.getByRole("button", { name: "Open account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return account;
-}
-
-async function verifyEmail(page: Page, email: string) {
-  const confirm = new URL(linkIn(await latestMail(email, "Confirm your email")));
-  await page.goto(confirm.pathname + confirm.search);
-  await expect(page.getByRole("status")).toContainText("your email address is confirmed");
-}
 
 const step = (page: Page, name: string) =>
   expect(page.getByRole("heading", { name, level: 2 })).toBeVisible();
@@ -107,7 +89,7 @@ test("a new borrower verifies their email, applies, is approved, accepts and fin
   await expectAccessible(page, "apply: review step");
 
   // Verify, then come back: the draft was saved on the server and resumes at the review step.
-  await verifyEmail(page, account.email);
+  await confirmEmailInPage(page, account.email);
   await page.goto("/apply");
   await page.getByRole("region", { name: "Continue an application" }).getByRole("link").click();
   await step(page, "Review and submit");
@@ -164,7 +146,7 @@ test("a declined applicant reads the notice with its reasons and downloads it as
 }) => {
   test.slow();
   const account = await signUp(page);
-  await verifyEmail(page, account.email);
+  await confirmEmailInPage(page, account.email);
   await fillWizard(page, BANKRUPT);
   await page.getByRole("button", { name: "Submit application" }).click();
 

@@ -1,16 +1,5 @@
-import type { Page } from "@playwright/test";
+import { signOut, signUp } from "./admin";
 import { expect, newAccount, test } from "./fixtures";
-
-async function signUp(page: Page, account = newAccount()) {
-  await page.goto("/sign-up");
-  await page.getByLabel("Full name").fill(account.displayName);
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password", { exact: true }).fill(account.password);
-  await page.getByLabel("Confirm password").fill(account.password);
-  await page.getByRole("button", { name: "Open account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-  return account;
-}
 
 test("sign up, stay signed in across a reload, sign out, sign back in", async ({ page }) => {
   const account = await signUp(page);
@@ -29,8 +18,7 @@ test("sign up, stay signed in across a reload, sign out, sign back in", async ({
   expect(refresh?.httpOnly).toBe(true);
   expect(refresh?.path).toBe("/auth");
 
-  await banner.getByRole("button", { name: "Sign out" }).click();
-  await expect(banner.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await signOut(page);
   await expect.poll(() => new URL(page.url()).pathname).toBe("/"); // signing out from the account page lands home
   await expect(
     page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Account" }),
@@ -81,9 +69,7 @@ test("sign-up problems are explained next to the fields", async ({ page }) => {
 
 test("an email can only be registered once", async ({ page }) => {
   const account = await signUp(page);
-  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
-  // Signed out (the refresh token revoked) before leaving the page, or the next page signs back in.
-  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+  await signOut(page);
   await page.goto("/sign-up");
   await page.getByLabel("Full name").fill("Someone Else");
   await page.getByLabel("Email").fill(account.email);
@@ -103,9 +89,7 @@ test("change the password from the account page", async ({ page }) => {
   await form.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("Your password has been changed.")).toBeVisible();
 
-  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
-  // Signed out (the refresh token revoked) before leaving the page, or the next page signs back in.
-  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+  await signOut(page);
   await page.goto("/sign-in");
   await page.getByLabel("Email").fill(account.email);
   await page.getByLabel("Password").fill(next);

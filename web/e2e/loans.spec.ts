@@ -1,6 +1,7 @@
 import type { APIRequestContext } from "@playwright/test";
+import { register } from "./accounts";
 import { adminBearer, bearer, signInAs, signInAsAdmin } from "./admin";
-import { expect, expectAccessible, newAccount, test } from "./fixtures";
+import { expect, expectAccessible, test } from "./fixtures";
 
 function isoDaysAgo(days: number): string {
   const d = new Date();
@@ -10,15 +11,12 @@ function isoDaysAgo(days: number): string {
 
 /** A borrower with an active loan: registered, booked and disbursed by staff through the API. */
 async function borrowerWithLoan(request: APIRequestContext) {
-  const account = newAccount();
-  const registered = await request.post("/auth/register", { data: account });
-  expect(registered.status(), await registered.text()).toBe(201);
-  const borrowerId: string = (await registered.json()).user.id;
+  const account = await register(request);
   const staff = await adminBearer(request);
   const booked = await request.post("/api/loans", {
     headers: { ...staff, "Idempotency-Key": crypto.randomUUID() },
     data: {
-      borrowerId,
+      borrowerId: account.id,
       productCode: "PERSONAL",
       principal: "5000.00",
       termPeriods: 12,

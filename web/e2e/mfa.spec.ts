@@ -1,40 +1,23 @@
-import type { APIRequestContext } from "@playwright/test";
+import { newUnderwriter, register } from "./accounts";
 import {
-  adminBearer,
   nextCode,
   readRecoveryCodes,
   recoveryCodesOf,
   rememberSecondFactor,
   signInAs,
+  signOut,
   totp,
 } from "./admin";
-import { expect, expectAccessible, newAccount, saveScreenshot, test } from "./fixtures";
+import { expect, expectAccessible, saveScreenshot, test } from "./fixtures";
 
 // Codes are single use per 30-second step: a test that uses several may wait for the next step.
 test.setTimeout(150_000);
-
-async function register(request: APIRequestContext) {
-  const account = newAccount();
-  const registered = await request.post("/auth/register", { data: account });
-  expect(registered.status(), await registered.text()).toBe(201);
-  return { ...account, id: (await registered.json()).user.id as string };
-}
-
-async function signOut(page: import("@playwright/test").Page) {
-  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
-}
 
 test("a staff member sets up two-step sign-in at the first sign-in, then signs in with a code and with a recovery code", async ({
   page,
   request,
 }) => {
-  const staff = await register(request);
-  const promoted = await request.put(`/api/admin/users/${staff.id}/roles`, {
-    headers: await adminBearer(request),
-    data: { roles: ["underwriter"] },
-  });
-  expect(promoted.status(), await promoted.text()).toBe(200);
+  const staff = await newUnderwriter(request);
 
   // First sign-in: the password alone gives no session, the enrolment screen shows the secret.
   await signInAs(page, staff.email, staff.password, {
@@ -79,11 +62,7 @@ test("a wrong code is explained and the sign-in can still be finished", async ({
   page,
   request,
 }) => {
-  const staff = await register(request);
-  await request.put(`/api/admin/users/${staff.id}/roles`, {
-    headers: await adminBearer(request),
-    data: { roles: ["underwriter"] },
-  });
+  const staff = await newUnderwriter(request);
   await signInAs(page, staff.email, staff.password); // enrols
   await signOut(page);
   await signInAs(page, staff.email, staff.password, {

@@ -3,12 +3,12 @@
  * no sideways scrolling at 375 px, and a screenshot saved under test-results/screenshots/.
  */
 import type { Page } from "@playwright/test";
+import { signUp } from "./admin";
 import {
   DESKTOP,
   expect,
   expectAccessible,
   expectNoHorizontalScroll,
-  newAccount,
   PHONE,
   saveScreenshot,
   test,
@@ -59,13 +59,7 @@ const pages: PageCase[] = [
     name: "account",
     docs: true,
     open: async (page) => {
-      const account = newAccount();
-      await page.goto("/sign-up");
-      await page.getByLabel("Full name").fill(account.displayName);
-      await page.getByLabel("Email").fill(account.email);
-      await page.getByLabel("Password", { exact: true }).fill(account.password);
-      await page.getByLabel("Confirm password").fill(account.password);
-      await page.getByRole("button", { name: "Open account" }).click();
+      await signUp(page);
       await expect(page.getByTestId("profile-email")).toBeVisible();
     },
   },

@@ -1,26 +1,15 @@
-import { expect, newAccount, test } from "./fixtures";
+import { confirmEmailInPage } from "./accounts";
+import { signOut, signUp } from "./admin";
+import { expect, test } from "./fixtures";
 import { latestMail, linkIn } from "./mail";
 
 test("forgot password: the link from the mail sink sets a new password and the old one stops working", async ({
   page,
 }) => {
-  const account = newAccount();
-  await page.goto("/sign-up");
-  await page.getByLabel("Full name").fill(account.displayName);
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password", { exact: true }).fill(account.password);
-  await page.getByLabel("Confirm password").fill(account.password);
-  await page.getByRole("button", { name: "Open account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-
+  const account = await signUp(page);
   // The sign-up's confirmation link, read from the sink, confirms the address.
-  const confirm = new URL(linkIn(await latestMail(account.email, "Confirm your email")));
-  await page.goto(confirm.pathname + confirm.search);
-  await expect(page.getByRole("status")).toContainText("your email address is confirmed");
-
-  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
-  // Signed out (the refresh token revoked) before leaving the page, or the next page signs back in.
-  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+  await confirmEmailInPage(page, account.email);
+  await signOut(page);
   await page.goto("/sign-in");
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await page.getByLabel("Email").fill(account.email);
@@ -55,14 +44,7 @@ test("the account page lists sign-ins, ends another one and saves the name", asy
   page,
   browser,
 }) => {
-  const account = newAccount();
-  await page.goto("/sign-up");
-  await page.getByLabel("Full name").fill(account.displayName);
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password", { exact: true }).fill(account.password);
-  await page.getByLabel("Confirm password").fill(account.password);
-  await page.getByRole("button", { name: "Open account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  const account = await signUp(page);
 
   // A second browser signs in too.
   const other = await browser.newPage();

@@ -1,12 +1,12 @@
 import type { APIRequestContext, Page } from "@playwright/test";
-import { adminBearer, bearer, signInAs, signInAsAdmin, type Auth } from "./admin";
+import { newUnderwriter, register } from "./accounts";
+import { bearer, signInAs, signInAsAdmin, signOut, type Auth } from "./admin";
 import {
   DESKTOP,
   PHONE,
   expect,
   expectAccessible,
   expectNoHorizontalScroll,
-  newAccount,
   saveScreenshot,
   test,
 } from "./fixtures";
@@ -18,29 +18,13 @@ const BANKRUPT = "0005"; // declined: bankruptcy, credit score
 
 /** A borrower who registered and confirmed their email with the link from the mail sink. */
 async function verifiedBorrower(request: APIRequestContext): Promise<Auth> {
-  const account = newAccount();
-  const registered = await request.post("/auth/register", { data: account });
-  expect(registered.status(), await registered.text()).toBe(201);
+  const account = await register(request);
   const link = new URL(linkIn(await latestMail(account.email, "Confirm your email")));
   const verified = await request.post("/auth/email/verify", {
     data: { token: link.searchParams.get("token") },
   });
   expect(verified.ok(), await verified.text()).toBe(true);
   return bearer(request, account.email, account.password);
-}
-
-/** A new underwriter: a registered account the admin gives the underwriter role. */
-async function newUnderwriter(request: APIRequestContext) {
-  const account = newAccount();
-  const registered = await request.post("/auth/register", { data: account });
-  expect(registered.status(), await registered.text()).toBe(201);
-  const id: string = (await registered.json()).user.id;
-  const roles = await request.put(`/api/admin/users/${id}/roles`, {
-    headers: await adminBearer(request),
-    data: { roles: ["underwriter"] },
-  });
-  expect(roles.status(), await roles.text()).toBe(200);
-  return account;
 }
 
 /** The borrower applies through the API as a sandbox persona; the surname tells the rows apart. */
@@ -82,11 +66,6 @@ async function openQueue(page: Page) {
 async function filterStatus(page: Page, status: string) {
   await page.getByLabel("Status", { exact: true }).selectOption({ label: status });
   await page.getByRole("button", { name: "Filter" }).click();
-}
-
-async function signOut(page: Page) {
-  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
 }
 
 test("an underwriter claims a referred application, reads its trace and approves it", async ({

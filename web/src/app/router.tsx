@@ -56,16 +56,7 @@ export const routes: RouteObject[] = [
       },
       {
         path: "account",
-        lazy: async () => {
-          const { default: AccountPage } = await import("@/features/auth/components/AccountPage");
-          return {
-            Component: () => (
-              <RequireAuth>
-                <AccountPage />
-              </RequireAuth>
-            ),
-          };
-        },
+        lazy: async () => signedIn(await import("@/features/auth/components/AccountPage")),
       },
       {
         path: "loans",

@@ -1,5 +1,6 @@
 /** What the apply wizard and the application pages show and send: steps, form checks, labels. */
 import { parseAmount } from "@/lib/format/number";
+import type { FieldErrors } from "@/lib/ui/useSubmission";
 import type {
   Application,
   ApplicationStatus,
@@ -8,8 +9,6 @@ import type {
   HousingIn,
   Offer,
 } from "./api/types";
-
-export type FieldErrors = Record<string, string>;
 
 export const STEPS = [
   { id: "loan", label: "Loan" },
@@ -285,12 +284,7 @@ export type ScheduleLine = { count: number; amount: string; when: string; date: 
 
 /** Two decimal strings that are the same amount ("612.5" and "612.50"), compared as text. */
 export function sameAmount(a: string, b: string): boolean {
-  const norm = (v: string) => {
-    const [whole = "", frac = ""] = v.split(".");
-    const f = frac.replace(/0+$/, "");
-    return `${whole.replace(/^0+(?=\d)/, "")}${f ? `.${f}` : ""}`;
-  };
-  return norm(a) === norm(b);
+  return compareAmounts(a, b) === 0;
 }
 
 /** Reg Z 1026.18(g): the number, amounts and timing of payments. The offer carries the regular

@@ -2,6 +2,7 @@
  * and the checks a decision form makes before it is sent (the API owns the rules). */
 import { formatMoney } from "@/lib/format";
 import { parseAmount } from "@/lib/format/number";
+import type { FieldErrors } from "@/lib/ui/useSubmission";
 import type { ApplicationStatus, DecisionReason, StaffPerson, TraceNode } from "./api/types";
 
 // --- the queue ------------------------------------------------------------------------------------
@@ -327,8 +328,6 @@ export type DecisionForm = {
   amount: string;
   termPeriods: string;
 };
-
-export type FieldErrors = Record<string, string>;
 
 export function decisionErrors(form: DecisionForm): FieldErrors {
   const errors: FieldErrors = {};

@@ -51,3 +51,15 @@ export function unwrap<T>(result: Result<T>): T {
   }
   return data as T;
 }
+
+/** A file the API answered with (a call made with `parseAs: "blob"`): its body, under the name its
+ * Content-Disposition gives, else `fallback`. */
+export function unwrapFile(
+  result: Result<unknown>,
+  fallback: string,
+): { blob: Blob; filename: string } {
+  const blob = unwrap(result) as Blob;
+  const disposition = result.response.headers.get("Content-Disposition") ?? "";
+  const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallback;
+  return { blob, filename };
+}

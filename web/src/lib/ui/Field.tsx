@@ -15,18 +15,18 @@ type FieldProps = {
   children: (control: ControlProps) => ReactNode;
 };
 
-/** A labelled form control with its hint and its error message right below it. */
-export function Field({ label, hint, error, wide, children }: FieldProps) {
+/** The ids that tie a control to its hint and its error, and the hint and error themselves. */
+function useNotes(hint: ReactNode, error: string | undefined) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
-  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
-  return (
-    <div className={wide ? "field field--wide" : "field"}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {children({ id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy })}
+  const control: ControlProps = {
+    id,
+    "aria-invalid": error ? true : undefined,
+    "aria-describedby": [hintId, errorId].filter(Boolean).join(" ") || undefined,
+  };
+  const notes = (
+    <>
       {hint && (
         <span className="field__hint" id={hintId}>
           {hint}
@@ -37,6 +37,21 @@ export function Field({ label, hint, error, wide, children }: FieldProps) {
           {error}
         </span>
       )}
+    </>
+  );
+  return { control, notes };
+}
+
+/** A labelled form control with its hint and its error message right below it. */
+export function Field({ label, hint, error, wide, children }: FieldProps) {
+  const { control, notes } = useNotes(hint, error);
+  return (
+    <div className={wide ? "field field--wide" : "field"}>
+      <label className="field__label" htmlFor={control.id}>
+        {label}
+      </label>
+      {children(control)}
+      {notes}
     </div>
   );
 }
@@ -58,9 +73,13 @@ type ChoiceFieldProps<T extends string> = Omit<FieldProps, "children"> & {
   /** The choices, value to label, in the order shown. */
   choices: Record<T, string>;
   onChange: (value: T | "") => void;
+  /** The first option, for no choice (""): "Choose…" until the person picks one, or "Any" in a
+   * filter. */
+  none?: string;
 };
 
-/** A Field holding a select with a "Choose…" first option, so nothing is chosen until the person does. */
+/** A Field holding a select of `choices`, first the option for none (by default "Choose…", so
+ * nothing is chosen until the person does). */
 export function ChoiceField<T extends string>({
   label,
   hint,
@@ -69,6 +88,7 @@ export function ChoiceField<T extends string>({
   value,
   choices,
   onChange,
+  none = "Choose…",
 }: ChoiceFieldProps<T>) {
   return (
     <Field label={label} hint={hint} error={error} wide={wide}>
@@ -79,7 +99,7 @@ export function ChoiceField<T extends string>({
           value={value}
           onChange={(e) => onChange(e.target.value as T | "")}
         >
-          <option value="">Choose…</option>
+          <option value="">{none}</option>
           {(Object.entries(choices) as [T, string][]).map(([choice, text]) => (
             <option key={choice} value={choice}>
               {text}
@@ -88,5 +108,38 @@ export function ChoiceField<T extends string>({
         </select>
       )}
     </Field>
+  );
+}
+
+type CheckboxFieldProps = Omit<FieldProps, "children" | "wide"> & {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  /** A class added to the field's box. */
+  className?: string;
+};
+
+/** A checkbox with its label beside it (a consent, an agreement), its hint and error below. */
+export function CheckboxField({
+  label,
+  hint,
+  error,
+  checked,
+  onChange,
+  className,
+}: CheckboxFieldProps) {
+  const { control, notes } = useNotes(hint, error);
+  return (
+    <div className={className ? `field ${className}` : "field"}>
+      <label className="checkbox" htmlFor={control.id}>
+        <input
+          {...control}
+          type="checkbox"
+          checked={checked}
+          onChange={(e) => onChange(e.target.checked)}
+        />
+        {label}
+      </label>
+      {notes}
+    </div>
   );
 }

@@ -4,8 +4,11 @@ import { ApiError } from "../api/problem";
 export type FieldErrors = Record<string, string>;
 
 /** The state of a form sent to the API: field errors (found here or by the server), the problem
- * the server answered with, and whether a request is in flight. */
-export function useSubmission() {
+ * the server answered with, and whether a request is in flight. `serverFields` turns the server's
+ * field errors (keyed by wire path) into the form's own, when the two name fields differently. */
+export function useSubmission(
+  serverFields: (error: ApiError) => FieldErrors = (error) => error.fieldErrors,
+) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [problem, setProblem] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -20,7 +23,7 @@ export function useSubmission() {
     try {
       await send();
     } catch (error) {
-      setErrors(error instanceof ApiError ? error.fieldErrors : {});
+      setErrors(error instanceof ApiError ? serverFields(error) : {});
       setProblem(error);
     } finally {
       setBusy(false);

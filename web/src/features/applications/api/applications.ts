@@ -1,4 +1,4 @@
-import { api, unwrap } from "@/lib/api/client";
+import { api, unwrap, unwrapFile } from "@/lib/api/client";
 import type {
   AcceptIn,
   Application,
@@ -61,10 +61,7 @@ export const applicationsApi = {
       params: path(id),
       parseAs: "blob",
     });
-    const blob = unwrap(result) as unknown as Blob;
-    const disposition = result.response.headers.get("Content-Disposition") ?? "";
-    const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? `notice-${id}.pdf`;
-    return { blob, filename };
+    return unwrapFile(result, `notice-${id}.pdf`);
   },
 
   products: async (): Promise<PublicProduct[]> => unwrap(await api.GET("/api/products")),

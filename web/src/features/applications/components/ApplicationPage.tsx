@@ -1,12 +1,13 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { formatMoney } from "@/lib/format";
+import { Loading } from "@/lib/ui/Loading";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { applicationsApi } from "../api/applications";
 import type { Application } from "../api/types";
-import { applicationKey } from "../hooks/useIdempotentAction";
+import { applicationKey, useStoreApplication } from "../hooks/applicationCache";
 import { canWithdraw, formatDateTime, hasNotice, STATUS_LABELS } from "../model";
 import { NoticeView } from "./NoticeView";
 import { OffersSection } from "./OffersSection";
@@ -23,11 +24,7 @@ export default function ApplicationPage() {
         <Link to="/applications">← My applications</Link>
       </p>
       <ProblemAlert error={app.error} />
-      {app.isPending && (
-        <p className="muted" role="status">
-          <span className="spinner" aria-hidden="true" /> Loading…
-        </p>
-      )}
+      {app.isPending && <Loading />}
       {app.data && <Loaded app={app.data} />}
     </div>
   );
@@ -112,14 +109,11 @@ function StatusSection({ app }: { app: Application }) {
 }
 
 function WithdrawSection({ app }: { app: Application }) {
-  const queryClient = useQueryClient();
+  const store = useStoreApplication();
   const [confirming, setConfirming] = useState(false);
   const withdraw = useMutation({
     mutationFn: () => applicationsApi.withdraw(app.id),
-    onSuccess: async (done) => {
-      queryClient.setQueryData(applicationKey(app.id), done);
-      await queryClient.invalidateQueries({ queryKey: ["applications", "list"] });
-    },
+    onSuccess: store,
   });
   return (
     <section className="card" aria-labelledby="withdraw-heading">

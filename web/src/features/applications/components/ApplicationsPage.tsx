@@ -1,6 +1,7 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { formatDate, formatMoney } from "@/lib/format";
+import { PagedList } from "@/lib/ui/PagedList";
+import { useCursorPages } from "@/lib/ui/useCursorPages";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { applicationsApi } from "../api/applications";
@@ -11,13 +12,7 @@ import "./applications.css";
 /** "My applications": the borrower's applications, newest first, each with its state. */
 export default function ApplicationsPage() {
   usePageTitle("My applications");
-  const list = useInfiniteQuery({
-    queryKey: ["applications", "list", "all"],
-    queryFn: ({ pageParam }) => applicationsApi.list(pageParam),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-  });
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = useCursorPages(["applications", "list", "all"], applicationsApi.list);
   return (
     <div className="applications">
       <header className="page-header">
@@ -29,28 +24,12 @@ export default function ApplicationsPage() {
           Apply for a loan
         </Link>
       </p>
-      <ProblemAlert error={list.error} />
+      <ProblemAlert error={list.query.error} />
       <section className="card" aria-labelledby="applications-heading">
         <h2 id="applications-heading">Your applications</h2>
-        {list.isPending && (
-          <p className="muted" role="status">
-            <span className="spinner" aria-hidden="true" /> Loading…
-          </p>
-        )}
-        {list.isSuccess && items.length === 0 && <p className="muted">You have not applied yet.</p>}
-        {items.length > 0 && <ApplicationTable items={items} />}
-        {list.hasNextPage && (
-          <div className="form-actions">
-            <button
-              type="button"
-              className="btn btn--ghost"
-              onClick={() => void list.fetchNextPage()}
-              disabled={list.isFetchingNextPage}
-            >
-              Show more
-            </button>
-          </div>
-        )}
+        <PagedList list={list} empty="You have not applied yet.">
+          {(items) => <ApplicationTable items={items} />}
+        </PagedList>
       </section>
     </div>
   );

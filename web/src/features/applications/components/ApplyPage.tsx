@@ -1,11 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from "react-router";
 import { formatDate, formatMoney } from "@/lib/format";
+import { Loading } from "@/lib/ui/Loading";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { applicationsApi } from "../api/applications";
 import type { Application, PublicProduct } from "../api/types";
-import { applicationKey } from "../hooks/useIdempotentAction";
+import { applicationKey } from "../hooks/applicationCache";
 import { isStep, resumeStep, stepIndex, STEPS, type StepId } from "../model";
 import { ConsentsStep } from "./steps/ConsentsStep";
 import { HousingStep } from "./steps/HousingStep";
@@ -44,11 +45,7 @@ export default function ApplyPage() {
         <p>Six short steps. Each is saved as you go: you can leave and continue later.</p>
       </header>
       <ProblemAlert error={products.error ?? app.error} />
-      {loading && (
-        <p className="muted" role="status">
-          <span className="spinner" aria-hidden="true" /> Loading…
-        </p>
-      )}
+      {loading && <Loading />}
       {!id && <Drafts />}
       {products.data?.length === 0 && <p className="muted">No products are on offer right now.</p>}
       {products.data && products.data.length > 0 && (!id || app.data) && (

@@ -1,9 +1,9 @@
-import { useMutation, useQuery } from "@tanstack/react-query";
-import { describeError } from "@/lib/api/problem";
+import { useQuery } from "@tanstack/react-query";
 import { formatDate, formatMoney, formatRate } from "@/lib/format";
+import { Loading } from "@/lib/ui/Loading";
+import { DownloadButton } from "@/lib/ui/DownloadButton";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { applicationsApi } from "../api/applications";
-import { saveFile } from "@/lib/download";
 
 /** The adverse action or counteroffer notice as the server wrote it (Reg B 1002.9, FCRA 615), and
  * the same notice as a PDF. */
@@ -19,11 +19,7 @@ export function NoticeView({ applicationId }: { applicationId: string }) {
         {n?.kind === "counteroffer" ? "Counteroffer notice" : "Notice of action taken"}
       </h2>
       <ProblemAlert error={notice.error} />
-      {notice.isPending && (
-        <p className="muted" role="status">
-          <span className="spinner" aria-hidden="true" /> Loading the notice…
-        </p>
-      )}
+      {notice.isPending && <Loading>Loading the notice…</Loading>}
       {n && (
         <>
           <p>
@@ -87,34 +83,14 @@ export function NoticeView({ applicationId }: { applicationId: string }) {
           <h3>Your rights</h3>
           <p className="notice__legal">{n.fcraNotice}</p>
           <p className="notice__legal">{n.ecoaNotice}</p>
-          <PdfButton applicationId={applicationId} />
+          <DownloadButton
+            className="form-actions"
+            load={() => applicationsApi.noticePdf(applicationId)}
+          >
+            Download the notice (PDF)
+          </DownloadButton>
         </>
       )}
     </section>
-  );
-}
-
-function PdfButton({ applicationId }: { applicationId: string }) {
-  const download = useMutation({
-    mutationFn: () => applicationsApi.noticePdf(applicationId),
-    onSuccess: ({ blob, filename }) => saveFile(blob, filename),
-  });
-  return (
-    <div className="form-actions">
-      <button
-        type="button"
-        className="btn btn--secondary"
-        disabled={download.isPending}
-        onClick={() => download.mutate()}
-      >
-        {download.isPending && <span className="spinner" aria-hidden="true" />}
-        Download the notice (PDF)
-      </button>
-      {download.isError && (
-        <span className="field__error" role="alert">
-          {describeError(download.error)}
-        </span>
-      )}
-    </div>
   );
 }

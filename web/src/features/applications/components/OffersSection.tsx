@@ -1,13 +1,14 @@
 import { useId, useState, type FormEvent } from "react";
 import { Link } from "react-router";
-import { ApiError } from "@/lib/api/problem";
 import { formatDate, formatMoney, formatRate } from "@/lib/format";
-import { TextField } from "@/lib/ui/Field";
+import { CheckboxField, TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
+import { SubmitButton } from "@/lib/ui/SubmitButton";
 import { applicationsApi } from "../api/applications";
 import type { Application, Offer } from "../api/types";
 import { useIdempotentAction } from "../hooks/useIdempotentAction";
-import { FREQUENCY_LABELS, paymentSchedule, type FieldErrors } from "../model";
+import { FREQUENCY_LABELS, paymentSchedule } from "../model";
 
 /** The offers, each with its Truth-in-Lending box, and (while approved) the acceptance form. */
 export function OffersSection({ app }: { app: Application }) {
@@ -121,22 +122,16 @@ function AcceptForm({ app }: { app: Application }) {
   const [offer, setOffer] = useState(app.offers[0]?.number ?? 1);
   const [name, setName] = useState("");
   const [consent, setConsent] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problem, setProblem] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, problem, busy, submit: sendForm } = useSubmission();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     const local: FieldErrors = {};
     if (!name.trim()) local.signatureName = "Type your full name to sign.";
     if (!consent)
       local.esignConsent =
         "Tick the box to agree to sign electronically; the offer is accepted only with your signature.";
-    setErrors(local);
-    setProblem(null);
-    if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+    void sendForm(local, async () => {
       await send((key) =>
         applicationsApi.accept(
           app.id,
@@ -144,21 +139,11 @@ function AcceptForm({ app }: { app: Application }) {
           key,
         ),
       );
-    } catch (error) {
-      setErrors(error instanceof ApiError ? error.fieldErrors : {});
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
-    <form
-      className="accept-form"
-      aria-labelledby="accept-heading"
-      onSubmit={(e) => void submit(e)}
-      noValidate
-    >
+    <form className="accept-form" aria-labelledby="accept-heading" onSubmit={submit} noValidate>
       <h3 id="accept-heading">Accept an offer</h3>
       {app.offers.length > 1 && (
         <fieldset className="field">
@@ -184,31 +169,17 @@ function AcceptForm({ app }: { app: Application }) {
         onChange={(e) => setName(e.target.value)}
         error={errors.signatureName}
       />
-      <div className="field">
-        <label className="checkbox" htmlFor="esign-consent">
-          <input
-            id="esign-consent"
-            type="checkbox"
-            checked={consent}
-            onChange={(e) => setConsent(e.target.checked)}
-            aria-invalid={errors.esignConsent ? true : undefined}
-            aria-describedby={errors.esignConsent ? "esign-consent-error" : undefined}
-          />
-          I agree to sign the loan agreement electronically, and that typing my name above is my
-          signature.
-        </label>
-        {errors.esignConsent && (
-          <span className="field__error" id="esign-consent-error">
-            {errors.esignConsent}
-          </span>
-        )}
-      </div>
+      <CheckboxField
+        label="I agree to sign the loan agreement electronically, and that typing my name above is my signature."
+        checked={consent}
+        onChange={setConsent}
+        error={errors.esignConsent}
+      />
       <ProblemAlert error={problem} />
       <div className="form-actions">
-        <button type="submit" className="btn btn--primary" disabled={busy}>
-          {busy && <span className="spinner" aria-hidden="true" />}
+        <SubmitButton busy={busy}>
           Accept offer {app.offers.length > 1 ? offer : ""} and sign
-        </button>
+        </SubmitButton>
       </div>
     </form>
   );

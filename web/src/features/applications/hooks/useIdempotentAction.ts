@@ -3,6 +3,7 @@ import { useRef } from "react";
 import { ApiUnreachableError } from "@/lib/api/problem";
 import type { Application } from "../api/types";
 import { newIdempotencyKey } from "../model";
+import { useStoreApplication } from "./applicationCache";
 
 /**
  * Sends a submit or an accept with an Idempotency-Key kept per intended request, as the loans'
@@ -13,12 +14,12 @@ import { newIdempotencyKey } from "../model";
 export function useIdempotentAction() {
   const key = useRef(newIdempotencyKey());
   const queryClient = useQueryClient();
+  const store = useStoreApplication();
   return async function send(call: (key: string) => Promise<Application>): Promise<Application> {
     try {
       const result = await call(key.current);
       key.current = newIdempotencyKey();
-      queryClient.setQueryData(applicationKey(result.id), result);
-      await queryClient.invalidateQueries({ queryKey: ["applications", "list"] });
+      await store(result);
       await queryClient.invalidateQueries({ queryKey: ["loans"] });
       return result;
     } catch (error) {
@@ -26,8 +27,4 @@ export function useIdempotentAction() {
       throw error;
     }
   };
-}
-
-export function applicationKey(id: string) {
-  return ["applications", "one", id] as const;
 }

@@ -1,10 +1,9 @@
 import { keepPreviousData, useQueries } from "@tanstack/react-query";
-import { useMemo } from "react";
-import { useDebouncedValue } from "@/features/calculator";
+import { useDebouncedRequest } from "@/lib/ui/useDebouncedValue";
 import { applicationsApi } from "../api/applications";
 import type { ProductQuoteRequest } from "../api/types";
 
-export const QUOTE_DEBOUNCE_MS = 300;
+const QUOTE_DEBOUNCE_MS = 300;
 
 /**
  * The live estimate for what the loan step says: the product priced at its best and its highest grade
@@ -15,23 +14,19 @@ export function useProductQuote(
   request: Omit<ProductQuoteRequest, "grade"> | null,
   grades: string[],
 ) {
-  const key = useMemo(() => (request ? JSON.stringify(request) : null), [request]);
-  const debounced = useDebouncedValue(key, QUOTE_DEBOUNCE_MS);
+  const settled = useDebouncedRequest(request, QUOTE_DEBOUNCE_MS);
   const ends = grades.length > 1 ? [grades[0], grades[grades.length - 1]] : grades;
   const results = useQueries({
     queries: ends.map((grade) => ({
-      queryKey: ["applications", "quote", grade, debounced],
+      queryKey: ["applications", "quote", grade, settled.key],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
-        applicationsApi.quote(
-          { ...(JSON.parse(debounced as string) as object), grade } as ProductQuoteRequest,
-          signal,
-        ),
-      enabled: debounced !== null,
+        applicationsApi.quote({ ...settled.request, grade } as ProductQuoteRequest, signal),
+      enabled: settled.key !== null,
       placeholderData: keepPreviousData,
       retry: false,
       staleTime: 5 * 60_000,
     })),
   });
-  const pending = key !== debounced || results.some((r) => r.isFetching);
+  const pending = settled.typing || results.some((r) => r.isFetching);
   return { grades: ends, results, pending };
 }

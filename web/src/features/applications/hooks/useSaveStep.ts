@@ -1,10 +1,8 @@
-import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { ApiError } from "@/lib/api/problem";
+import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
 import { applicationsApi } from "../api/applications";
 import type { Application, DraftSections } from "../api/types";
-import { fieldErrorsFor, type FieldErrors } from "../model";
-import { applicationKey } from "./useIdempotentAction";
+import { fieldErrorsFor } from "../model";
+import { useStoreApplication } from "./applicationCache";
 
 /**
  * Saves one wizard step on the server: the first step creates the draft, later ones PATCH their
@@ -12,34 +10,24 @@ import { applicationKey } from "./useIdempotentAction";
  * by the server) are keyed by the step's own field names; any other problem is kept to show.
  */
 export function useSaveStep(section: string, app: Application | undefined) {
-  const queryClient = useQueryClient();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problem, setProblem] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const store = useStoreApplication();
+  const submission = useSubmission((error) => fieldErrorsFor(section, error.fieldErrors));
 
+  /** A step's check gives a section to send only when it found no errors. */
   async function save(
     checked: { section: DraftSections | null; errors: FieldErrors },
     onSaved: (saved: Application) => void,
   ) {
-    setErrors(checked.errors);
-    setProblem(null);
-    if (!checked.section) return;
-    setBusy(true);
-    try {
+    const { section: sent, errors } = checked;
+    await submission.submit(errors, async () => {
+      if (!sent) return;
       const saved = app
-        ? await applicationsApi.save(app.id, checked.section)
-        : await applicationsApi.create(checked.section);
-      queryClient.setQueryData(applicationKey(saved.id), saved);
-      await queryClient.invalidateQueries({ queryKey: ["applications", "list"] });
+        ? await applicationsApi.save(app.id, sent)
+        : await applicationsApi.create(sent);
+      await store(saved);
       onSaved(saved);
-    } catch (error) {
-      const fields = error instanceof ApiError ? fieldErrorsFor(section, error.fieldErrors) : {};
-      setErrors(fields);
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
-  return { errors, problem, busy, save, setErrors };
+  return { errors: submission.errors, problem: submission.problem, busy: submission.busy, save };
 }

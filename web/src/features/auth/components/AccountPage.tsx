@@ -5,6 +5,7 @@ import { formatDate } from "@/lib/format";
 import { TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
+import { SubmitButton } from "@/lib/ui/SubmitButton";
 import { authApi } from "../api/auth";
 import { useSession } from "../hooks/useSession";
 import { ChangeEmailForm, TwoStepSignIn } from "./AccountSecurity";
@@ -254,10 +255,7 @@ function ChangePasswordForm() {
           onChange={set("confirm")}
         />
         <div>
-          <button className="btn btn--primary" type="submit" disabled={change.isPending}>
-            {change.isPending && <span className="spinner" aria-hidden="true" />}
-            Change password
-          </button>
+          <SubmitButton busy={change.isPending}>Change password</SubmitButton>
         </div>
       </form>
     </section>

@@ -4,10 +4,10 @@ import { ApiError } from "@/lib/api/problem";
 import { TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { authApi } from "../api/auth";
-import { RecoveryCodes, SetupDetails } from "./SecondFactor";
+import { readCode } from "../authCode";
+import { CodeField, RecoveryCodes, SetupDetails } from "./SecondFactor";
 
 const MFA_KEY = ["auth", "mfa"];
-const SIX_DIGITS = /^\d{6}$/;
 
 /** Two-step sign-in on the account page: its status; set up (borrowers, or staff setting a new one up
  * is not offered: theirs is on from the first sign-in); new recovery codes; turn off (borrowers). */
@@ -69,13 +69,9 @@ function SetUpMfa({ onCodes }: { onCodes: (codes: string[]) => void }) {
   function submit(e: FormEvent) {
     e.preventDefault();
     confirm.reset();
-    const entered = code.replace(/\s/g, "");
-    if (!SIX_DIGITS.test(entered)) {
-      setError("Enter the 6 digits your authenticator app shows.");
-      return;
-    }
-    setError(undefined);
-    confirm.mutate({ code: entered });
+    const typed = readCode(code);
+    setError(typed.error);
+    if (!typed.error) confirm.mutate({ code: typed.code });
   }
 
   if (!begin.data)
@@ -98,15 +94,7 @@ function SetUpMfa({ onCodes }: { onCodes: (codes: string[]) => void }) {
       <SetupDetails setup={begin.data} />
       <ProblemAlert error={confirm.error} title="We couldn't turn on two-step sign-in" />
       <form onSubmit={submit} noValidate className="form-grid form-grid--1">
-        <TextField
-          label="Authentication code"
-          error={error}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={7}
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-        />
+        <CodeField error={error} value={code} onChange={(e) => setCode(e.target.value)} />
         <div>
           <button className="btn btn--primary" type="submit" disabled={confirm.isPending}>
             Turn on
@@ -140,13 +128,9 @@ function ManageMfa({
   function run(action: "regenerate" | "disable") {
     regenerate.reset();
     disable.reset();
-    const entered = code.replace(/\s/g, "");
-    if (!SIX_DIGITS.test(entered)) {
-      setError("Enter the 6 digits your authenticator app shows.");
-      return;
-    }
-    setError(undefined);
-    (action === "regenerate" ? regenerate : disable).mutate({ code: entered });
+    const typed = readCode(code);
+    setError(typed.error);
+    if (!typed.error) (action === "regenerate" ? regenerate : disable).mutate({ code: typed.code });
   }
 
   return (
@@ -160,13 +144,10 @@ function ManageMfa({
         noValidate
         className="form-grid form-grid--1"
       >
-        <TextField
+        <CodeField
           label="Current authentication code"
           hint={required ? "Two-step sign-in is required for staff accounts." : undefined}
           error={error}
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          maxLength={7}
           value={code}
           onChange={(e) => setCode(e.target.value)}
         />

@@ -4,6 +4,7 @@ import { TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
+import { SubmitButton } from "@/lib/ui/SubmitButton";
 import { authApi } from "../api/auth";
 
 /** Ask for a reset link. The answer is the same whether or not the address has an account. */
@@ -46,10 +47,9 @@ export default function ForgotPasswordPage() {
                 value={email}
                 onChange={(e) => setEmail(e.target.value)}
               />
-              <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
-                {busy && <span className="spinner" aria-hidden="true" />}
+              <SubmitButton busy={busy} block>
                 Send reset link
-              </button>
+              </SubmitButton>
             </form>
           </>
         )}

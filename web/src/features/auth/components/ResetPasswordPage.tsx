@@ -4,6 +4,7 @@ import { TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
+import { SubmitButton } from "@/lib/ui/SubmitButton";
 import { authApi } from "../api/auth";
 
 /** The page a reset link opens: choose a new password (every sign-in of the account ends). */
@@ -58,10 +59,9 @@ export default function ResetPasswordPage() {
                 value={password}
                 onChange={(e) => setPassword(e.target.value)}
               />
-              <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
-                {busy && <span className="spinner" aria-hidden="true" />}
+              <SubmitButton busy={busy} block>
                 Set new password
-              </button>
+              </SubmitButton>
             </form>
           </>
         )}

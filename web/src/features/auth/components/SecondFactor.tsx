@@ -1,13 +1,42 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState, type ComponentProps, type FormEvent } from "react";
 import { ApiError } from "@/lib/api/problem";
 import { TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { SubmitButton } from "@/lib/ui/SubmitButton";
 import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
 import { authApi, type MfaSetup, type MfaStep, type TokenResponse } from "../api/auth";
+import { readCode } from "../authCode";
 
 /** The step expired or was already used: the person has to start the sign-in again. */
 function stepExpired(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401;
+}
+
+/** Answers a step: when it has expired, `onExpired` sends the person back to the password; the
+ * error still reaches the form. */
+async function answer(call: () => Promise<void>, onExpired: () => void): Promise<void> {
+  try {
+    await call();
+  } catch (error) {
+    if (stepExpired(error)) onExpired();
+    throw error;
+  }
+}
+
+/** The field for a code from an authenticator app: six digits (seven characters with a space). */
+export function CodeField({
+  label = "Authentication code",
+  ...props
+}: Omit<ComponentProps<typeof TextField>, "label"> & { label?: string }) {
+  return (
+    <TextField
+      label={label}
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      maxLength={7}
+      {...props}
+    />
+  );
 }
 
 /** The second step of a sign-in: a code from the authenticator app, or one of the recovery codes. */
@@ -27,21 +56,16 @@ export function ChallengeForm({
   function submit(e: FormEvent) {
     e.preventDefault();
     const entered = value.trim();
+    const typed = readCode(entered);
     const local: FieldErrors = {};
-    if (!recovery && !/^\d{6}$/.test(entered.replace(/\s/g, "")))
-      local.code = "Enter the 6 digits your authenticator app shows.";
+    if (!recovery && typed.error) local.code = typed.error;
     if (recovery && entered.length < 16) local.recoveryCode = "Enter one of your recovery codes.";
-    void send(local, async () => {
-      const body = recovery
-        ? { mfaToken: step.mfaToken, recoveryCode: entered }
-        : { mfaToken: step.mfaToken, code: entered.replace(/\s/g, "") };
-      try {
-        await onSignedIn(await authApi.loginCode(body));
-      } catch (error) {
-        if (stepExpired(error)) onExpired();
-        throw error;
-      }
-    });
+    const body = recovery
+      ? { mfaToken: step.mfaToken, recoveryCode: entered }
+      : { mfaToken: step.mfaToken, code: typed.code };
+    void send(local, () =>
+      answer(async () => onSignedIn(await authApi.loginCode(body)), onExpired),
+    );
   }
 
   return (
@@ -65,21 +89,16 @@ export function ChallengeForm({
             onChange={(e) => setValue(e.target.value)}
           />
         ) : (
-          <TextField
+          <CodeField
             key="code"
-            label="Authentication code"
             error={errors.code}
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={7}
             value={value}
             onChange={(e) => setValue(e.target.value)}
           />
         )}
-        <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
-          {busy && <span className="spinner" aria-hidden="true" />}
+        <SubmitButton busy={busy} block>
           Verify
-        </button>
+        </SubmitButton>
       </form>
       <p className="muted auth-switch">
         <button
@@ -190,21 +209,17 @@ export function EnrolmentForm({
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const entered = code.replace(/\s/g, "");
-    const local: FieldErrors = {};
-    if (!/^\d{6}$/.test(entered)) local.code = "Enter the 6 digits your authenticator app shows.";
-    void send(local, async () => {
-      try {
+    const typed = readCode(code);
+    const local: FieldErrors = typed.error ? { code: typed.error } : {};
+    void send(local, () =>
+      answer(async () => {
         const { recoveryCodes, ...session } = await authApi.loginEnrolmentConfirm({
           mfaToken: step.mfaToken,
-          code: entered,
+          code: typed.code,
         });
         setDone({ session, codes: recoveryCodes });
-      } catch (error) {
-        if (stepExpired(error)) onExpired();
-        throw error;
-      }
-    });
+      }, onExpired),
+    );
   }
 
   if (done)
@@ -231,19 +246,10 @@ export function EnrolmentForm({
         <>
           <SetupDetails setup={setup} />
           <form onSubmit={submit} noValidate className="form-grid form-grid--1">
-            <TextField
-              label="Authentication code"
-              error={errors.code}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              maxLength={7}
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-            />
-            <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
-              {busy && <span className="spinner" aria-hidden="true" />}
+            <CodeField error={errors.code} value={code} onChange={(e) => setCode(e.target.value)} />
+            <SubmitButton busy={busy} block>
               Confirm and sign in
-            </button>
+            </SubmitButton>
           </form>
         </>
       )}

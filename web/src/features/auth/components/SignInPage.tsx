@@ -4,6 +4,7 @@ import { TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
+import { SubmitButton } from "@/lib/ui/SubmitButton";
 import type { MfaStep, TokenResponse } from "../api/auth";
 import { useSession } from "../hooks/useSession";
 import { ChallengeForm, EnrolmentForm } from "./SecondFactor";
@@ -91,10 +92,9 @@ export default function SignInPage() {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
-          <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
-            {busy && <span className="spinner" aria-hidden="true" />}
+          <SubmitButton busy={busy} block>
             Sign in
-          </button>
+          </SubmitButton>
         </form>
       </div>
       <p className="muted auth-switch">

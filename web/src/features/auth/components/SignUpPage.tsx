@@ -4,6 +4,7 @@ import { TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { useSubmission, type FieldErrors } from "@/lib/ui/useSubmission";
+import { SubmitButton } from "@/lib/ui/SubmitButton";
 import { useSession } from "../hooks/useSession";
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -84,10 +85,9 @@ export default function SignUpPage() {
             value={form.confirm}
             onChange={set("confirm")}
           />
-          <button className="btn btn--primary btn--block" type="submit" disabled={busy}>
-            {busy && <span className="spinner" aria-hidden="true" />}
+          <SubmitButton busy={busy} block>
             Open account
-          </button>
+          </SubmitButton>
         </form>
       </div>
       <p className="muted auth-switch">

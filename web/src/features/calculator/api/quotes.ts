@@ -1,4 +1,4 @@
-import { api, unwrap } from "@/lib/api/client";
+import { api, unwrap, unwrapFile } from "@/lib/api/client";
 import type { Quote, QuoteRequest } from "./types";
 
 /** Price a loan: payment, full schedule, totals and the Truth-in-Lending disclosure. */
@@ -20,8 +20,5 @@ export async function fetchQuoteCsv(body: QuoteRequest): Promise<{ blob: Blob; f
     headers: { Accept: "text/csv" },
     parseAs: "blob",
   });
-  const blob = unwrap(result) as unknown as Blob;
-  const disposition = result.response.headers.get("Content-Disposition") ?? "";
-  const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? "loan-schedule.csv";
-  return { blob, filename };
+  return unwrapFile(result, "loan-schedule.csv");
 }

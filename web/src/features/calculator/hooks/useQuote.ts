@@ -1,8 +1,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useMemo } from "react";
+import { useDebouncedRequest } from "@/lib/ui/useDebouncedValue";
 import { fetchQuote } from "../api/quotes";
 import type { QuoteRequest } from "../api/types";
-import { useDebouncedValue } from "./useDebouncedValue";
 
 export const QUOTE_DEBOUNCE_MS = 300;
 
@@ -13,15 +12,14 @@ export const QUOTE_DEBOUNCE_MS = 300;
  * screen while the next one loads.
  */
 export function useQuote(request: QuoteRequest | null) {
-  const key = useMemo(() => (request ? JSON.stringify(request) : null), [request]);
-  const debouncedKey = useDebouncedValue(key, QUOTE_DEBOUNCE_MS);
+  const settled = useDebouncedRequest(request, QUOTE_DEBOUNCE_MS);
   const query = useQuery({
-    queryKey: ["quote", debouncedKey],
-    queryFn: ({ signal }) => fetchQuote(JSON.parse(debouncedKey as string) as QuoteRequest, signal),
-    enabled: debouncedKey !== null,
+    queryKey: ["quote", settled.key],
+    queryFn: ({ signal }) => fetchQuote(settled.request as QuoteRequest, signal),
+    enabled: settled.key !== null,
     placeholderData: keepPreviousData,
     retry: false,
     staleTime: 5 * 60_000,
   });
-  return { ...query, pending: key !== debouncedKey || query.isFetching };
+  return { ...query, pending: settled.typing || query.isFetching };
 }

@@ -2,6 +2,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
 import { useSession } from "@/features/auth";
 import { formatDate, todayIso } from "@/lib/format";
+import { Loading } from "@/lib/ui/Loading";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { loansApi } from "../api/loans";
@@ -40,13 +41,9 @@ export default function LoanPage() {
         )}
       </header>
       <ProblemAlert error={read.error} />
-      {read.isPending && (
-        <p className="muted" role="status">
-          <span className="spinner" aria-hidden="true" /> Loading…
-        </p>
-      )}
+      {read.isPending && <Loading />}
       {loan && read.data && (
-        <div className="loan-page__columns">
+        <div className="main-aside">
           <div className="loan-page">
             <LoanSummaryCard loan={loan} />
             <ScheduleTable rows={read.data.schedule} currency={loan.currency} today={today} />

@@ -1,9 +1,10 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
 import { useSession } from "@/features/auth";
 import { formatDate, formatMoney } from "@/lib/format";
-import { Field, TextField } from "@/lib/ui/Field";
+import { ChoiceField, TextField } from "@/lib/ui/Field";
+import { PagedList } from "@/lib/ui/PagedList";
+import { useCursorPages } from "@/lib/ui/useCursorPages";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { loansApi, type LoanFilters } from "../api/loans";
@@ -17,13 +18,9 @@ export default function LoansPage() {
   const staff = session.hasRole("admin", "underwriter");
   usePageTitle(staff ? "Loans" : "My loans");
   const [filters, setFilters] = useState<LoanFilters>({});
-  const loans = useInfiniteQuery({
-    queryKey: ["loans", "list", filters],
-    queryFn: ({ pageParam }) => loansApi.list(filters, pageParam),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-  });
-  const items = loans.data?.pages.flatMap((page) => page.items) ?? [];
+  const loans = useCursorPages(["loans", "list", filters], (cursor) =>
+    loansApi.list(filters, cursor),
+  );
   return (
     <div className="loans">
       <header className="page-header">
@@ -35,32 +32,15 @@ export default function LoansPage() {
         </p>
       </header>
       {staff && <SearchForm onSearch={setFilters} />}
-      <ProblemAlert error={loans.error} />
+      <ProblemAlert error={loans.query.error} />
       <section className="card" aria-labelledby="loans-heading">
         <h2 id="loans-heading">{staff ? "Results" : "Your loans"}</h2>
-        {loans.isPending && (
-          <p className="muted" role="status">
-            <span className="spinner" aria-hidden="true" /> Loading…
-          </p>
-        )}
-        {loans.isSuccess && items.length === 0 && (
-          <p className="muted">
-            {staff ? "No loan matches this search." : "You have no loans with us yet."}
-          </p>
-        )}
-        {items.length > 0 && <LoanTable loans={items} />}
-        {loans.hasNextPage && (
-          <div className="form-actions">
-            <button
-              type="button"
-              className="btn btn--ghost"
-              onClick={() => void loans.fetchNextPage()}
-              disabled={loans.isFetchingNextPage}
-            >
-              Show more
-            </button>
-          </div>
-        )}
+        <PagedList
+          list={loans}
+          empty={staff ? "No loan matches this search." : "You have no loans with us yet."}
+        >
+          {(items) => <LoanTable loans={items} />}
+        </PagedList>
       </section>
     </div>
   );
@@ -68,13 +48,13 @@ export default function LoansPage() {
 
 function SearchForm({ onSearch }: { onSearch: (filters: LoanFilters) => void }) {
   const [email, setEmail] = useState("");
-  const [status, setStatus] = useState("");
+  const [status, setStatus] = useState<LoanStatus | "">("");
   const [product, setProduct] = useState("");
   function search(e: FormEvent) {
     e.preventDefault();
     onSearch({
       borrowerEmail: email.trim() || undefined,
-      status: (status || undefined) as LoanStatus | undefined,
+      status: status || undefined,
       productCode: product.trim().toUpperCase() || undefined,
     });
   }
@@ -87,23 +67,13 @@ function SearchForm({ onSearch }: { onSearch: (filters: LoanFilters) => void }) 
           value={email}
           onChange={(e) => setEmail(e.target.value)}
         />
-        <Field label="Status">
-          {(control) => (
-            <select
-              {...control}
-              className="select"
-              value={status}
-              onChange={(e) => setStatus(e.target.value)}
-            >
-              <option value="">Any</option>
-              {Object.entries(STATUS_LABELS).map(([value, label]) => (
-                <option key={value} value={value}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <ChoiceField
+          label="Status"
+          none="Any"
+          choices={STATUS_LABELS}
+          value={status}
+          onChange={setStatus}
+        />
         <TextField
           label="Product code"
           value={product}

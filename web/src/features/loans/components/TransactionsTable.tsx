@@ -1,6 +1,7 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { formatDate, formatMoney } from "@/lib/format";
+import { NextPageButton } from "@/lib/ui/PagedList";
+import { useCursorPages } from "@/lib/ui/useCursorPages";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { loansApi } from "../api/loans";
 import type { Transaction } from "../api/types";
@@ -11,22 +12,19 @@ type Props = { loanId: string; currency: string; canReverse: boolean; today: str
 
 /** Every transaction, newest first, a page at a time; staff reverse a payment from its row. */
 export function TransactionsTable({ loanId, currency, canReverse, today }: Props) {
-  const pages = useInfiniteQuery({
-    queryKey: ["loans", "transactions", loanId],
-    queryFn: ({ pageParam }) => loansApi.transactions(loanId, pageParam),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-  });
+  const pages = useCursorPages(["loans", "transactions", loanId], (cursor) =>
+    loansApi.transactions(loanId, cursor),
+  );
   const [reversing, setReversing] = useState<number | null>(null);
-  const rows = pages.data?.pages.flatMap((page) => page.items) ?? [];
+  const rows = pages.items;
   const reversed = new Set(rows.map((t) => t.reversesSeq).filter((s) => s !== null));
   const money = (value: string) => formatMoney(value, currency);
   const reversible = (t: Transaction) => canReverse && t.kind === "payment" && !reversed.has(t.seq);
   return (
     <section className="card" aria-labelledby="transactions-heading">
       <h2 id="transactions-heading">Transactions</h2>
-      <ProblemAlert error={pages.error} />
-      {pages.isSuccess && rows.length === 0 && <p className="muted">No transactions yet.</p>}
+      <ProblemAlert error={pages.query.error} />
+      {pages.query.isSuccess && rows.length === 0 && <p className="muted">No transactions yet.</p>}
       {rows.length > 0 && (
         <div className="table-wrap" tabIndex={0} role="region" aria-label="Transaction rows">
           <table className="admin-table" aria-label="Transactions">
@@ -78,18 +76,7 @@ export function TransactionsTable({ loanId, currency, canReverse, today }: Props
           </table>
         </div>
       )}
-      {pages.hasNextPage && (
-        <div className="form-actions">
-          <button
-            type="button"
-            className="btn btn--ghost"
-            onClick={() => void pages.fetchNextPage()}
-            disabled={pages.isFetchingNextPage}
-          >
-            Older transactions
-          </button>
-        </div>
-      )}
+      <NextPageButton list={pages}>Older transactions</NextPageButton>
       {reversing !== null && (
         <ReverseForm
           loanId={loanId}

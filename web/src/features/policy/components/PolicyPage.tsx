@@ -3,6 +3,7 @@ import { lazy, Suspense, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { ApiError, sentence } from "@/lib/api/problem";
 import { formatDate } from "@/lib/format";
+import { Loading } from "@/lib/ui/Loading";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { policyApi } from "../api/policy";
@@ -331,13 +332,7 @@ export function PolicyEditor({
         <section className="card policy-editor__model" aria-labelledby="model-heading">
           <h2 id="model-heading">Decision model</h2>
           <p className="muted">Reads: {stored.reads.join(", ")}</p>
-          <Suspense
-            fallback={
-              <p className="muted" role="status">
-                <span className="spinner" aria-hidden="true" /> Loading the decision editor…
-              </p>
-            }
-          >
+          <Suspense fallback={<Loading>Loading the decision editor…</Loading>}>
             <DecisionModelEditor
               value={doc.model}
               disabled={!draft}

@@ -1,6 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
+import { Loading } from "@/lib/ui/Loading";
 import { TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
@@ -25,11 +26,7 @@ export default function AdminProductsPage() {
       <ProblemAlert error={products.error} />
       <section className="card" aria-labelledby="products-heading">
         <h2 id="products-heading">All products</h2>
-        {products.isPending && (
-          <p className="muted" role="status">
-            <span className="spinner" aria-hidden="true" /> Loading…
-          </p>
-        )}
+        {products.isPending && <Loading />}
         {products.data?.items.length === 0 && <p className="muted">No products yet.</p>}
         {!!products.data?.items.length && (
           <div className="table-wrap">

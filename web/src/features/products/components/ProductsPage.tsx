@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { formatMoney, formatRate } from "@/lib/format";
+import { Loading } from "@/lib/ui/Loading";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { productsApi } from "../api/products";
@@ -18,11 +19,7 @@ export default function ProductsPage() {
         <h1>Loan products</h1>
         <p>What we lend, for how long, and what a typical loan costs.</p>
       </header>
-      {products.isPending && (
-        <p className="muted" role="status">
-          <span className="spinner" aria-hidden="true" /> Loading products…
-        </p>
-      )}
+      {products.isPending && <Loading>Loading products…</Loading>}
       <ProblemAlert error={products.error} />
       {products.data?.length === 0 && <p className="muted">No products are on offer right now.</p>}
       <div className="products__list">

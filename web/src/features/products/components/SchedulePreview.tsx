@@ -1,21 +1,13 @@
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { ApiError } from "@/lib/api/problem";
 import { formatDate, formatMoney, formatRate } from "@/lib/format";
 import { Field, TextField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { useDebouncedValue } from "@/lib/ui/useDebouncedValue";
 import { productsApi } from "../api/products";
 import type { ProductDefinition } from "../api/types";
 import { defaultPeriods } from "../model";
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 type Props = { definition: ProductDefinition; currency: string; delayMs?: number };
 
@@ -27,7 +19,7 @@ export function SchedulePreview({ definition, currency, delayMs = 400 }: Props) 
     termPeriods: String(defaultPeriods(definition)),
     frequency: definition.frequencies[0] ?? "monthly",
   }));
-  const body = useDebounced(
+  const body = useDebouncedValue(
     {
       definition,
       currency,

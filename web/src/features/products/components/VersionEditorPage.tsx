@@ -2,6 +2,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link, useParams } from "react-router";
 import { ApiError, sentence } from "@/lib/api/problem";
+import { Loading } from "@/lib/ui/Loading";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { productsApi } from "../api/products";
@@ -27,11 +28,7 @@ export default function VersionEditorPage() {
   });
   if (loaded.error) return <ProblemAlert error={loaded.error} />;
   if (!loaded.data || !product.data) {
-    return (
-      <p className="muted" role="status">
-        <span className="spinner" aria-hidden="true" /> Loading…
-      </p>
-    );
+    return <Loading />;
   }
   return (
     <VersionEditor
@@ -140,7 +137,7 @@ export function VersionEditor({ row, currency, name, online }: EditorProps) {
           ))}
         </ul>
       )}
-      <div className="editor">
+      <div className="main-aside">
         <div>
           <DefinitionForm
             definition={definition}

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { Field, TextField } from "@/lib/ui/Field";
+import { fieldBinder } from "@/lib/ui/fieldBinder";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { useSubmission } from "@/lib/ui/useSubmission";
 import { underwritingApi } from "../api/underwriting";
@@ -31,6 +32,7 @@ export function DecisionForm({ app, reasons, onDone }: Props) {
     termPeriods: "",
   });
   const submission = useSubmission();
+  const bind = fieldBinder(form, setForm, submission.errors);
 
   function toggle(code: string) {
     setForm((f) => ({
@@ -79,17 +81,13 @@ export function DecisionForm({ app, reasons, onDone }: Props) {
             label="Amount"
             inputMode="decimal"
             hint={app.loan ? `Requested: ${app.loan.amount}` : undefined}
-            value={form.amount}
-            error={submission.errors.amount}
-            onChange={(e) => setForm({ ...form, amount: e.target.value })}
+            {...bind("amount")}
           />
           <TextField
             label="Term (number of payments)"
             inputMode="numeric"
             hint={app.loan ? `Requested: ${app.loan.termPeriods}` : undefined}
-            value={form.termPeriods}
-            error={submission.errors.termPeriods}
-            onChange={(e) => setForm({ ...form, termPeriods: e.target.value })}
+            {...bind("termPeriods")}
           />
         </div>
       )}

@@ -1,8 +1,9 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
 import { formatMoney } from "@/lib/format";
 import { Field, TextField } from "@/lib/ui/Field";
+import { PagedList } from "@/lib/ui/PagedList";
+import { useCursorPages } from "@/lib/ui/useCursorPages";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { underwritingApi } from "../api/underwriting";
@@ -27,13 +28,9 @@ export default function QueuePage() {
   usePageTitle("Underwriting queue");
   const [search, setSearch] = useSearchParams();
   const filters = filtersFromSearch(search);
-  const list = useInfiniteQuery({
-    queryKey: ["applications", "queue", filters],
-    queryFn: ({ pageParam }) => underwritingApi.queue(queueQuery(filters, pageParam)),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-  });
-  const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const list = useCursorPages(["applications", "queue", filters], (cursor) =>
+    underwritingApi.queue(queueQuery(filters, cursor)),
+  );
   const back = search.toString();
   return (
     <div className="underwriting">
@@ -49,30 +46,12 @@ export default function QueuePage() {
         initial={filters}
         onApply={(next) => setSearch(filtersToSearch(next))}
       />
-      <ProblemAlert error={list.error} />
+      <ProblemAlert error={list.query.error} />
       <section className="card" aria-labelledby="queue-heading">
         <h2 id="queue-heading">Applications</h2>
-        {list.isPending && (
-          <p className="muted" role="status">
-            <span className="spinner" aria-hidden="true" /> Loading…
-          </p>
-        )}
-        {list.isSuccess && items.length === 0 && (
-          <p className="muted">No application matches these filters.</p>
-        )}
-        {items.length > 0 && <QueueTable rows={items} back={back} />}
-        {list.hasNextPage && (
-          <div className="form-actions">
-            <button
-              type="button"
-              className="btn btn--ghost"
-              onClick={() => void list.fetchNextPage()}
-              disabled={list.isFetchingNextPage}
-            >
-              Show more
-            </button>
-          </div>
-        )}
+        <PagedList list={list} empty="No application matches these filters.">
+          {(items) => <QueueTable rows={items} back={back} />}
+        </PagedList>
       </section>
     </div>
   );

@@ -95,6 +95,24 @@ export function ReviewActions({ view }: { view: StaffView }) {
 type Done = (message: string) => Promise<void>;
 type Failed = (error: unknown) => Promise<void>;
 
+/** A claim or a confirmation: done, it says `message`; refused (someone else holds the application
+ * or confirmed it first), the refusal goes to `onFail`, which shows it with the state as it is now. */
+function useReviewAction(onDone: Done, onFail: Failed) {
+  const submission = useSubmission();
+  function run(call: () => Promise<unknown>, message: string) {
+    void submission.submit({}, async () => {
+      try {
+        await call();
+      } catch (error) {
+        await onFail(error);
+        return;
+      }
+      await onDone(message);
+    });
+  }
+  return { run, busy: submission.busy };
+}
+
 function ClaimButton({
   app,
   onDone,
@@ -104,28 +122,19 @@ function ClaimButton({
   onDone: Done;
   onFail: Failed;
 }) {
-  const submission = useSubmission();
+  const action = useReviewAction(onDone, onFail);
   function claim() {
-    void submission.submit({}, async () => {
-      try {
-        await underwritingApi.claim(app.id);
-      } catch (error) {
-        await onFail(error); // the 409 names who holds it
-        return;
-      }
-      await onDone("Claimed: you hold this application until you decide or release it.");
-    });
+    // A refusal is a 409 that names who holds it.
+    action.run(
+      () => underwritingApi.claim(app.id),
+      "Claimed: you hold this application until you decide or release it.",
+    );
   }
   return (
     <div className="stack">
       <p>Nobody holds this application. Claim it to review and decide it.</p>
       <div>
-        <button
-          type="button"
-          className="btn btn--primary"
-          onClick={claim}
-          disabled={submission.busy}
-        >
+        <button type="button" className="btn btn--primary" onClick={claim} disabled={action.busy}>
           Claim
         </button>
       </div>
@@ -182,18 +191,13 @@ function OverridePanel({
   onFail: Failed;
 }) {
   const [confirming, setConfirming] = useState(false);
-  const submission = useSubmission();
+  const action = useReviewAction(onDone, onFail);
   const mine = review.by === me;
   function confirm() {
-    void submission.submit({}, async () => {
-      try {
-        await underwritingApi.confirmOverride(app.id);
-      } catch (error) {
-        await onFail(error);
-        return;
-      }
-      await onDone("Override confirmed: the application is approved.");
-    });
+    action.run(
+      () => underwritingApi.confirmOverride(app.id),
+      "Override confirmed: the application is approved.",
+    );
   }
   return (
     <div className="stack" data-testid="override-waiting">
@@ -217,7 +221,7 @@ function OverridePanel({
               type="button"
               className="btn btn--primary"
               onClick={confirm}
-              disabled={submission.busy}
+              disabled={action.busy}
             >
               Yes, confirm the override
             </button>

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useLocation, useParams } from "react-router";
 import { formatMoney } from "@/lib/format";
+import { Loading } from "@/lib/ui/Loading";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import { usePageTitle } from "@/lib/ui/usePageTitle";
 import { underwritingApi } from "../api/underwriting";
@@ -39,13 +40,9 @@ export default function ReviewPage() {
         )}
       </header>
       <ProblemAlert error={read.error} />
-      {read.isPending && (
-        <p className="muted" role="status">
-          <span className="spinner" aria-hidden="true" /> Loading…
-        </p>
-      )}
+      {read.isPending && <Loading />}
       {read.data && app && (
-        <div className="underwriting__columns">
+        <div className="main-aside">
           <div className="underwriting">
             <DecisionTrace view={read.data} />
           </div>

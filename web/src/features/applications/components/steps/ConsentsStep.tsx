@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from "react";
+import { CheckboxField } from "@/lib/ui/Field";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import type { FieldErrors } from "@/lib/ui/useSubmission";
 import type { Application } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
-import { formatDateTime, type FieldErrors } from "../../model";
+import { formatDateTime } from "../../model";
 import { StepActions } from "./StepActions";
 
 type Props = { app: Application; onSaved: (app: Application) => void };
@@ -31,20 +33,20 @@ export function ConsentsStep({ app, onSaved }: Props) {
   return (
     <form className="card apply-step" aria-labelledby="step-heading" onSubmit={submit} noValidate>
       <h2 id="step-heading">Consents</h2>
-      <Consent
-        id="consent-credit"
+      <CheckboxField
+        className="apply-consent"
         checked={creditReport}
         onChange={setCreditReport}
         error={step.errors.creditReport}
-        givenAt={app.consents?.creditReportAt}
+        hint={given(app.consents?.creditReportAt)}
         label="I authorize Loan Engine to obtain my credit report from a consumer reporting agency to decide on this application."
       />
-      <Consent
-        id="consent-disclosures"
+      <CheckboxField
+        className="apply-consent"
         checked={disclosures}
         onChange={setDisclosures}
         error={step.errors.electronicDisclosures}
-        givenAt={app.consents?.electronicDisclosuresAt}
+        hint={given(app.consents?.electronicDisclosuresAt)}
         label="I agree to receive disclosures, notices and the loan agreement electronically, in this app and as PDF files."
       />
       <ProblemAlert error={step.problem} />
@@ -53,42 +55,7 @@ export function ConsentsStep({ app, onSaved }: Props) {
   );
 }
 
-type ConsentProps = {
-  id: string;
-  label: string;
-  checked: boolean;
-  onChange: (checked: boolean) => void;
-  error?: string;
-  givenAt?: string | null;
-};
-
-function Consent({ id, label, checked, onChange, error, givenAt }: ConsentProps) {
-  const described = [givenAt ? `${id}-at` : "", error ? `${id}-error` : ""]
-    .filter(Boolean)
-    .join(" ");
-  return (
-    <div className="field apply-consent">
-      <label className="checkbox" htmlFor={id}>
-        <input
-          id={id}
-          type="checkbox"
-          checked={checked}
-          onChange={(e) => onChange(e.target.checked)}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={described || undefined}
-        />
-        {label}
-      </label>
-      {givenAt && (
-        <span className="field__hint" id={`${id}-at`}>
-          Given {formatDateTime(givenAt)}.
-        </span>
-      )}
-      {error && (
-        <span className="field__error" id={`${id}-error`}>
-          {error}
-        </span>
-      )}
-    </div>
-  );
+/** When the server first recorded a consent, said under its box. */
+function given(at: string | null | undefined): string | undefined {
+  return at ? `Given ${formatDateTime(at)}.` : undefined;
 }

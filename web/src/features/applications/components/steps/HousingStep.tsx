@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { ChoiceField, TextField } from "@/lib/ui/Field";
+import { fieldBinder } from "@/lib/ui/fieldBinder";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import type { Application } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
@@ -12,6 +13,7 @@ type Props = { app: Application; onSaved: (app: Application) => void };
 export function HousingStep({ app, onSaved }: Props) {
   const [form, setForm] = useState<HousingForm>(() => housingForm(app));
   const step = useSaveStep("housing", app);
+  const bind = fieldBinder(form, setForm, step.errors);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -32,16 +34,12 @@ export function HousingStep({ app, onSaved }: Props) {
         <TextField
           label="Monthly rent or mortgage payment"
           inputMode="decimal"
-          value={form.housingPayment}
-          onChange={(e) => setForm({ ...form, housingPayment: e.target.value })}
-          error={step.errors.housingPayment}
+          {...bind("housingPayment")}
         />
         <TextField
           label="Other monthly debt payments"
           inputMode="decimal"
-          value={form.otherMonthlyDebts}
-          onChange={(e) => setForm({ ...form, otherMonthlyDebts: e.target.value })}
-          error={step.errors.otherMonthlyDebts}
+          {...bind("otherMonthlyDebts")}
           hint="Car loans, student loans, card minimums."
         />
       </div>

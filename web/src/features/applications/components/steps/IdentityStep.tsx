@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { TextField } from "@/lib/ui/Field";
+import { fieldBinder } from "@/lib/ui/fieldBinder";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import type { Application } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
@@ -14,8 +15,7 @@ export function IdentityStep({ app, onSaved }: Props) {
   const saved = identityForm(app);
   const [form, setForm] = useState<IdentityForm>(saved);
   const step = useSaveStep("identity", app);
-  const set = (field: keyof IdentityForm) => (e: { target: { value: string } }) =>
-    setForm({ ...form, [field]: e.target.value });
+  const bind = fieldBinder(form, setForm, step.errors);
   const kept = app.identity !== null && !form.taxId && !form.birthDate;
 
   function submit(e: FormEvent) {
@@ -43,81 +43,35 @@ export function IdentityStep({ app, onSaved }: Props) {
         </p>
       )}
       <div className="form-grid">
-        <TextField
-          label="First name"
-          autoComplete="given-name"
-          value={form.firstName}
-          onChange={set("firstName")}
-          error={step.errors.firstName}
-        />
-        <TextField
-          label="Last name"
-          autoComplete="family-name"
-          value={form.lastName}
-          onChange={set("lastName")}
-          error={step.errors.lastName}
-        />
-        <TextField
-          label="Date of birth"
-          type="date"
-          autoComplete="bday"
-          value={form.birthDate}
-          onChange={set("birthDate")}
-          error={step.errors.birthDate}
-        />
+        <TextField label="First name" autoComplete="given-name" {...bind("firstName")} />
+        <TextField label="Last name" autoComplete="family-name" {...bind("lastName")} />
+        <TextField label="Date of birth" type="date" autoComplete="bday" {...bind("birthDate")} />
         <TextField
           label="Social Security number or ITIN"
           inputMode="numeric"
           autoComplete="off"
-          value={form.taxId}
-          onChange={set("taxId")}
-          error={step.errors.taxId}
+          {...bind("taxId")}
           hint="Used for the credit check; stored encrypted and shown only masked."
         />
-        <TextField
-          label="Street address"
-          autoComplete="address-line1"
-          value={form.line1}
-          onChange={set("line1")}
-          error={step.errors.line1}
-          wide
-        />
+        <TextField label="Street address" autoComplete="address-line1" {...bind("line1")} wide />
         <TextField
           label="Apartment, suite (optional)"
           autoComplete="address-line2"
-          value={form.line2}
-          onChange={set("line2")}
-          error={step.errors.line2}
+          {...bind("line2")}
           wide
         />
-        <TextField
-          label="City"
-          autoComplete="address-level2"
-          value={form.city}
-          onChange={set("city")}
-          error={step.errors.city}
-        />
-        <TextField
-          label="State"
-          autoComplete="address-level1"
-          value={form.region}
-          onChange={set("region")}
-          error={step.errors.region}
-        />
+        <TextField label="City" autoComplete="address-level2" {...bind("city")} />
+        <TextField label="State" autoComplete="address-level1" {...bind("region")} />
         <TextField
           label="ZIP code"
           autoComplete="postal-code"
           inputMode="numeric"
-          value={form.postalCode}
-          onChange={set("postalCode")}
-          error={step.errors.postalCode}
+          {...bind("postalCode")}
         />
         <TextField
           label="Months at this address"
           inputMode="numeric"
-          value={form.monthsAtAddress}
-          onChange={set("monthsAtAddress")}
-          error={step.errors.monthsAtAddress}
+          {...bind("monthsAtAddress")}
         />
       </div>
       <ProblemAlert error={step.problem} />

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { ChoiceField, TextField } from "@/lib/ui/Field";
+import { fieldBinder } from "@/lib/ui/fieldBinder";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import type { Application } from "../../api/types";
 import { useSaveStep } from "../../hooks/useSaveStep";
@@ -12,6 +13,7 @@ type Props = { app: Application; onSaved: (app: Application) => void };
 export function IncomeStep({ app, onSaved }: Props) {
   const [form, setForm] = useState<IncomeForm>(() => incomeForm(app));
   const step = useSaveStep("income", app);
+  const bind = fieldBinder(form, setForm, step.errors);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -25,9 +27,7 @@ export function IncomeStep({ app, onSaved }: Props) {
         <TextField
           label="Monthly income before tax"
           inputMode="decimal"
-          value={form.monthlyIncome}
-          onChange={(e) => setForm({ ...form, monthlyIncome: e.target.value })}
-          error={step.errors.monthlyIncome}
+          {...bind("monthlyIncome")}
           hint="All regular income: pay, pension, benefits."
         />
         <ChoiceField
@@ -37,19 +37,11 @@ export function IncomeStep({ app, onSaved }: Props) {
           onChange={(value) => setForm({ ...form, employmentStatus: value })}
           error={step.errors.employmentStatus}
         />
-        <TextField
-          label="Employer (optional)"
-          autoComplete="organization"
-          value={form.employer}
-          onChange={(e) => setForm({ ...form, employer: e.target.value })}
-          error={step.errors.employer}
-        />
+        <TextField label="Employer (optional)" autoComplete="organization" {...bind("employer")} />
         <TextField
           label="Months with this employer"
           inputMode="numeric"
-          value={form.monthsEmployed}
-          onChange={(e) => setForm({ ...form, monthsEmployed: e.target.value })}
-          error={step.errors.monthsEmployed}
+          {...bind("monthsEmployed")}
         />
       </div>
       <ProblemAlert error={step.problem} />

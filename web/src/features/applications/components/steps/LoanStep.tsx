@@ -3,6 +3,7 @@ import { ApiError } from "@/lib/api/problem";
 import { formatMoney, formatRate } from "@/lib/format";
 import { parseAmount } from "@/lib/format/number";
 import { Field, TextField } from "@/lib/ui/Field";
+import { fieldBinder } from "@/lib/ui/fieldBinder";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
 import type { Application, PublicProduct } from "../../api/types";
 import { useProductQuote } from "../../hooks/useProductQuote";
@@ -31,6 +32,7 @@ function defaults(product: PublicProduct | undefined): LoanForm {
 export function LoanStep({ app, products, onSaved }: Props) {
   const [form, setForm] = useState<LoanForm>(() => loanForm(app, defaults(products[0])));
   const step = useSaveStep("loan", app);
+  const bind = fieldBinder(form, setForm, step.errors);
   const product = products.find((p) => p.code === form.productCode);
   const money = (value: string) => formatMoney(value, product?.currency ?? "USD");
 
@@ -70,17 +72,13 @@ export function LoanStep({ app, products, onSaved }: Props) {
         <TextField
           label="Amount"
           inputMode="decimal"
-          value={form.amount}
-          onChange={(e) => setForm({ ...form, amount: e.target.value })}
-          error={step.errors.amount}
+          {...bind("amount")}
           hint={product && `${money(product.amount.min)} to ${money(product.amount.max)}`}
         />
         <TextField
           label="Number of payments"
           inputMode="numeric"
-          value={form.termPeriods}
-          onChange={(e) => setForm({ ...form, termPeriods: e.target.value })}
-          error={step.errors.termPeriods}
+          {...bind("termPeriods")}
           hint={
             product && `A term of ${product.term.minMonths} to ${product.term.maxMonths} months`
           }

@@ -1,8 +1,8 @@
-import { useState } from "react";
 import { Link } from "react-router";
 import { ApiError, sentence } from "@/lib/api/problem";
 import { formatMoney } from "@/lib/format";
 import { ProblemAlert } from "@/lib/ui/ProblemAlert";
+import { useSubmission } from "@/lib/ui/useSubmission";
 import { useSession } from "@/features/auth";
 import { applicationsApi } from "../../api/applications";
 import type { Application } from "../../api/types";
@@ -37,21 +37,14 @@ export function ReviewStep({ app, onSubmitted, editLink }: Props) {
   const session = useSession();
   const verified = session.user?.emailVerified !== false;
   const send = useIdempotentAction();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<unknown>(null);
+  const { problem, busy, submit: sendForm } = useSubmission();
   const forbidden = problem instanceof ApiError && problem.status === 403;
   const fieldProblems = problem instanceof ApiError ? (problem.problem.errors ?? []) : [];
 
-  async function submit() {
-    setBusy(true);
-    setProblem(null);
-    try {
+  function submit() {
+    void sendForm({}, async () => {
       onSubmitted(await send((key) => applicationsApi.submit(app.id, key)));
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -122,7 +115,7 @@ export function ReviewStep({ app, onSubmitted, editLink }: Props) {
           type="button"
           className="btn btn--primary"
           disabled={busy || app.missing.length > 0}
-          onClick={() => void submit()}
+          onClick={submit}
         >
           {busy && <span className="spinner" aria-hidden="true" />}
           Submit application

@@ -1,3 +1,5 @@
+import { SubmitButton } from "@/lib/ui/SubmitButton";
+
 /** A step's submit button, with a spinner while the step is being saved. */
 export function StepActions({
   busy,
@@ -8,10 +10,7 @@ export function StepActions({
 }) {
   return (
     <div className="form-actions">
-      <button type="submit" className="btn btn--primary" disabled={busy}>
-        {busy && <span className="spinner" aria-hidden="true" />}
-        {label}
-      </button>
+      <SubmitButton busy={busy}>{label}</SubmitButton>
     </div>
   );
 }
