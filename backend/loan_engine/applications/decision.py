@@ -136,7 +136,7 @@ def make_offer(  # noqa: PLR0917 - the terms of an offer
         start_date=today,
         first_payment_date=quote.schedule[0].due_date,
         counteroffer=counteroffer,
-        final_payment=quote.schedule[-1].payment,
+        final_payment=Decimal(quote.schedule[-1].payment),  # the row carries the amount's text (quotes/schemas.Row)
         final_payment_date=quote.schedule[-1].due_date,
     )
 

@@ -209,13 +209,16 @@ class Money:
     currency: Currency
 
     def __post_init__(self) -> None:
-        if not isinstance(self.currency, Currency):
-            raise TypeError(f"currency: must be a Currency, not {type(self.currency).__name__}")
+        cur = self.currency
+        if not isinstance(cur, Currency):
+            raise TypeError(f"currency: must be a Currency, not {type(cur).__name__}")
         amount = require_decimal(self.amount, "amount")
         if not amount.is_finite():
             raise FinanceInputError("amount", "must be a finite number")
         try:
-            exact = amount.quantize(self.currency.quantum, context=_EXACT)
+            # The context's method, not ``amount.quantize(..., context=...)``: the same operation without
+            # parsing a keyword argument, which costs more than the rounding (a quote makes a dozen Money).
+            exact = _EXACT.quantize(amount, cur.quantum)
         except decimal.Inexact:
             raise FinanceInputError(
                 "amount", f"has more decimal places than {self.currency.code} allows ({self.currency.minor_units})"
@@ -247,9 +250,12 @@ class Money:
     def _same_currency(self, other: object) -> Currency:
         if not isinstance(other, Money):
             raise TypeError(f"cannot combine Money with {type(other).__name__}")
-        if other.currency != self.currency:
-            raise CurrencyMismatchError(self.currency.code, other.currency.code)
-        return self.currency
+        cur = self.currency
+        # Currencies are looked up in one table, so the same currency is nearly always the same object;
+        # the identity test spares the dataclass comparison, which builds two tuples.
+        if other.currency is not cur and other.currency != cur:
+            raise CurrencyMismatchError(cur.code, other.currency.code)
+        return cur
 
     def __add__(self, other: Money) -> Money:
         cur = self._same_currency(other)

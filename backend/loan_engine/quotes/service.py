@@ -10,6 +10,7 @@ computing, how much work a request asks for, so the controller can run the long 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import repeat
@@ -216,19 +217,34 @@ def _response(schedule: Schedule, box: Disclosure) -> QuoteResponse:
 
 def _rows(schedule: Schedule) -> list[Row]:
     n = len(schedule)
-    no_fee = schedule.fees[0] if n else Decimal(0)
+    no_fee = str(schedule.fees[0]) if n else "0"
     return list(
         map(
             Row,
             range(1, n + 1),
             schedule.due_dates,
-            schedule.payments,
+            _texts(schedule.payments),
             schedule.principal,
             schedule.interest,
             repeat(no_fee, n),
             schedule.balances,
         )
     )
+
+
+def _texts(amounts: Sequence[Decimal]) -> list[str]:
+    """``[str(a) for a in amounts]``, converting once per run of the very same object: a schedule repeats
+    its level installment as one Decimal, so 360 installments take about three conversions, not 360.
+    Comparing identity (not value) keeps this exactly ``str`` of each amount: an equal amount written
+    differently (``1.5``, ``1.50``) is another object and gets its own text."""
+    out: list[str] = []
+    previous: Decimal | None = None
+    text = ""
+    for amount in amounts:
+        if amount is not previous:
+            previous, text = amount, str(amount)
+        out.append(text)
+    return out
 
 
 def quote_csv(request: QuoteRequest, today: date) -> str:
