@@ -198,7 +198,7 @@ async def _run(base: str, auth: dict[str, str], loans: list[str], bare: bool, pi
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + SECONDS
-    today = datetime.now(UTC).date().isoformat()
+    today = _today()
 
     async def client(index: int, http: httpx.AsyncClient) -> None:
         nonlocal errors

@@ -73,7 +73,8 @@ SAMPLE_SIZE: Final = 20
 
 def compile_version(row: PolicyVersion) -> CompiledPolicy:
     """The compiled model of a stored version (cached; a draft's key changes with every edit)."""
-    return _cached((row.id, row.updated_at)) or _remember((row.id, row.updated_at), row.model)
+    key = (row.id, row.updated_at)
+    return _cached(key) or _remember(key, row.model)
 
 
 def _cached(key: tuple[uuid.UUID, datetime]) -> CompiledPolicy | None:
