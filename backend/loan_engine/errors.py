@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import asyncpg
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import (
@@ -290,7 +291,7 @@ def to_loan_engine_error(exc: Exception) -> LoanEngineError:
         return PermissionDeniedError(exc.detail)
     if isinstance(exc, TooManyRequestsException):
         return RateLimitedError(60, exc.detail)
-    if isinstance(exc, IntegrityError):
+    if isinstance(exc, IntegrityError | asyncpg.IntegrityConstraintViolationError):
         return ConflictError("The request conflicts with data already stored")
     if is_contention(exc):
         return BusyError()

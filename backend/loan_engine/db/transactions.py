@@ -26,6 +26,7 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import Literal, TypeVar
 
+import asyncpg
 import structlog
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,15 +77,16 @@ def require_transaction(session: AsyncSession) -> None:
 
 
 def sqlstate(exc: BaseException) -> str | None:
-    """The PostgreSQL SQLSTATE of a database error (SQLAlchemy wraps the driver's error in `orig`)."""
-    original = getattr(exc, "orig", None)
+    """The PostgreSQL SQLSTATE of a database error: asyncpg's own (hot paths send SQL through
+    `db.driver`), or the one SQLAlchemy wraps in `orig`."""
+    original = exc if isinstance(exc, asyncpg.PostgresError) else getattr(exc, "orig", None)
     code = getattr(original, "sqlstate", None)
     return code if isinstance(code, str) else None
 
 
 def is_retryable(exc: BaseException) -> bool:
     """True for the failures PostgreSQL documents as "retry the transaction": 40001 and 40P01."""
-    return isinstance(exc, DBAPIError) and sqlstate(exc) in RETRYABLE_SQLSTATES
+    return isinstance(exc, DBAPIError | asyncpg.PostgresError) and sqlstate(exc) in RETRYABLE_SQLSTATES
 
 
 def backoff_s(attempt: int) -> float:
@@ -115,7 +117,7 @@ async def transaction(
             async with session.begin():
                 await _configure(session, isolation, read_only)
                 return await work()
-        except DBAPIError as exc:
+        except (DBAPIError, asyncpg.PostgresError) as exc:
             if attempt == attempts or not is_retryable(exc):
                 raise
             log.info("transaction_retry", sqlstate=sqlstate(exc), attempt=attempt, of=attempts)
