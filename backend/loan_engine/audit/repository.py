@@ -4,19 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select
+import msgspec
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.audit.models import AuditLog
+from loan_engine.db.driver import driver
 
-# Built once, executed with each row's values: every audited change runs it (loans/repository.py says why).
-_APPEND = insert(cast(Table, AuditLog.__table__))
+# Every audited change sends it, so it goes through the driver (db/driver.py says why).
+_APPEND = (
+    "INSERT INTO audit_log (event, outcome, actor_type, actor_id, subject_type, subject_id, source_address, "
+    "request_id, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)"
+)
 
 
-async def append(session: AsyncSession, values: dict[str, Any]) -> None:
-    await session.execute(_APPEND, values)
+async def append(
+    session: AsyncSession,
+    *,
+    event: str,
+    outcome: str,
+    actor: tuple[str, str | None],
+    subject: tuple[str | None, str | None],
+    source_address: str | None,
+    request_id: str | None,
+    details: dict[str, Any],
+) -> None:
+    await (await driver(session)).execute(
+        _APPEND, event, outcome, *actor, *subject, source_address, request_id, msgspec.json.encode(details).decode()
+    )
 
 
 async def search(

@@ -71,17 +71,13 @@ async def record(
     require_transaction(session)
     await repository.append(
         session,
-        {
-            "event": event.name,
-            "outcome": outcome.value,
-            "actor_type": actor.type,
-            "actor_id": actor.id,
-            "subject_type": subject.type if subject else None,
-            "subject_id": subject.id if subject else None,
-            "source_address": meta.source_address[:64] if meta.source_address else None,
-            "request_id": request_id_var.get(),
-            "details": details or {},
-        },
+        event=event.name,
+        outcome=outcome.value,
+        actor=(actor.type, actor.id),
+        subject=(subject.type, subject.id) if subject else (None, None),
+        source_address=meta.source_address[:64] if meta.source_address else None,
+        request_id=request_id_var.get(),
+        details=details or {},
     )
 
 

@@ -7,17 +7,13 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, bindparam, delete, func, or_, select, text, tuple_, update
+from sqlalchemy import delete, func, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from loan_engine.auth.models import AccountToken, AuthSession, MfaAuthenticator, MfaRecoveryCode, RefreshToken, User
 from loan_engine.auth.tokens import secret_digest
-
-# id, email, display_name, roles, status, created_at, last_sign_in_at, email_verified_at, session revoked_at,
-# session expires_at
-PrincipalRow = Row[
-    uuid.UUID, str, str, list[str], str, datetime, datetime | None, datetime | None, datetime | None, datetime
-]
+from loan_engine.db.driver import Row as DriverRow
+from loan_engine.db.driver import driver_of
 
 # ---- users -----------------------------------------------------------------------------------
 
@@ -143,29 +139,21 @@ async def recovery_codes_left(session: AsyncSession, user_id: uuid.UUID) -> int:
 # ---- principals ------------------------------------------------------------------------------
 
 
+# Every authenticated request sends it, through the driver (db/driver.py says why).
 _PRINCIPAL = (
-    select(
-        User.id,
-        User.email,
-        User.display_name,
-        User.roles,
-        User.status,
-        User.created_at,
-        User.last_sign_in_at,
-        User.email_verified_at,
-        AuthSession.revoked_at,
-        AuthSession.expires_at,
+    "SELECT u.id, u.email, u.display_name, u.roles, u.status, u.created_at, u.last_sign_in_at, "
+    "u.email_verified_at, s.revoked_at, s.expires_at "
+    "FROM users u JOIN auth_sessions s ON s.user_id = u.id WHERE u.id = $1 AND s.id = $2"
+)
+
+
+async def user_with_session(connection: AsyncConnection, user_id: uuid.UUID, session_id: uuid.UUID) -> DriverRow | None:
+    """One round trip per authenticated request: the user's current state and its sign-in's state (the
+    columns of ``_PRINCIPAL``)."""
+    row: DriverRow | None = await (await driver_of(connection)).fetchrow(
+        _PRINCIPAL, user_id, session_id, record_class=DriverRow
     )
-    .join(AuthSession, AuthSession.user_id == User.id)
-    .where(User.id == bindparam("user_id"), AuthSession.id == bindparam("session_id"))
-)  # built once: every authenticated request runs it (loans/repository.py says why)
-
-
-async def user_with_session(
-    connection: AsyncConnection, user_id: uuid.UUID, session_id: uuid.UUID
-) -> PrincipalRow | None:
-    """One round trip per authenticated request: the user's current state and its sign-in's state."""
-    return (await connection.execute(_PRINCIPAL, {"user_id": user_id, "session_id": session_id})).one_or_none()
+    return row
 
 
 # ---- sessions and refresh tokens ------------------------------------------------------------

@@ -6,13 +6,12 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, func, select, tuple_, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from loan_engine.clients.models import ApiClient
-
-# id, client_id, name, scopes, revoked_at
-ClientRow = Row[uuid.UUID, str, str, list[str], datetime | None]
+from loan_engine.db.driver import Row as DriverRow
+from loan_engine.db.driver import driver_of
 
 
 async def add(session: AsyncSession, client: ApiClient) -> None:
@@ -47,9 +46,14 @@ async def touch_client(session: AsyncSession, client_uuid: uuid.UUID) -> None:
     await session.execute(update(ApiClient).where(ApiClient.id == client_uuid).values(last_used_at=func.now()))
 
 
-async def client_principal(connection: AsyncConnection, client_uuid: uuid.UUID) -> ClientRow | None:
-    """What the guards need of a client, on their autocommit connection (one round trip per request)."""
-    query = select(ApiClient.id, ApiClient.client_id, ApiClient.name, ApiClient.scopes, ApiClient.revoked_at).where(
-        ApiClient.id == client_uuid
+# Every request of an API client sends it, through the driver (db/driver.py says why).
+_PRINCIPAL = "SELECT id, client_id, name, scopes, revoked_at FROM api_clients WHERE id = $1"
+
+
+async def client_principal(connection: AsyncConnection, client_uuid: uuid.UUID) -> DriverRow | None:
+    """What the guards need of a client (the columns of ``_PRINCIPAL``), on their autocommit connection (one
+    round trip per request)."""
+    row: DriverRow | None = await (await driver_of(connection)).fetchrow(
+        _PRINCIPAL, client_uuid, record_class=DriverRow
     )
-    return (await connection.execute(query)).one_or_none()
+    return row

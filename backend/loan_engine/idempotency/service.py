@@ -11,12 +11,13 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Final, Generic, TypeVar, cast
+from typing import Final, Generic, TypeVar
 
 import msgspec
-from sqlalchemy import Table, bindparam, delete, func, insert, select, text
+from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loan_engine.db.driver import Row, driver
 from loan_engine.db.transactions import require_transaction, transaction
 from loan_engine.errors import ConflictError, LoanEngineError
 from loan_engine.idempotency.models import IdempotencyKey
@@ -85,12 +86,15 @@ def fingerprint(method: str, path: str, body: bytes) -> bytes:
     return digest.digest()
 
 
-# Every money-moving request runs these; built once (loans/repository.py says why).
-_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtextextended(:scope || chr(31) || :key, 0))")
-_STORED = select(IdempotencyKey.fingerprint, IdempotencyKey.response_status, IdempotencyKey.response_body).where(
-    IdempotencyKey.scope == bindparam("scope"), IdempotencyKey.key == bindparam("key")
+# Every money-moving request sends these, through the driver (db/driver.py says why). The lock and the
+# read stay two statements: under READ COMMITTED the read must see what the lock's last holder committed,
+# so it needs a snapshot taken after the lock was granted.
+_LOCK = "SELECT pg_try_advisory_xact_lock(hashtextextended($1 || chr(31) || $2, 0))"
+_STORED = "SELECT fingerprint, response_status, response_body FROM idempotency_keys WHERE scope = $1 AND key = $2"
+_REMEMBER = (
+    "INSERT INTO idempotency_keys (scope, key, fingerprint, method, path, response_status, response_body) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)"
 )
-_REMEMBER = insert(cast(Table, IdempotencyKey.__table__))
 
 
 async def claim(session: AsyncSession, request: RequestKey) -> StoredResponse | None:
@@ -98,10 +102,10 @@ async def claim(session: AsyncSession, request: RequestKey) -> StoredResponse | 
     request, ``None`` when the caller should do the work (and ``remember`` its response). Raises
     ``RequestInFlightError`` while another transaction holds the key, ``IdempotencyKeyReusedError``
     when it was used for a different request."""
-    require_transaction(session)
-    if not (await session.execute(_LOCK, {"scope": request.scope, "key": request.key})).scalar_one():
+    connection = await driver(session)
+    if not await connection.fetchval(_LOCK, request.scope, request.key):
         raise RequestInFlightError
-    row = (await session.execute(_STORED, {"scope": request.scope, "key": request.key})).first()
+    row = await connection.fetchrow(_STORED, request.scope, request.key, record_class=Row)
     if row is None:
         return None
     if row.fingerprint != request.fingerprint:
@@ -112,18 +116,15 @@ async def claim(session: AsyncSession, request: RequestKey) -> StoredResponse | 
 
 async def remember(session: AsyncSession, request: RequestKey, response: StoredResponse) -> None:
     """Store the response of the request that took its key, in the transaction that did the work."""
-    require_transaction(session)
-    await session.execute(
+    await (await driver(session)).execute(
         _REMEMBER,
-        {
-            "scope": request.scope,
-            "key": request.key,
-            "fingerprint": request.fingerprint,
-            "method": request.method,
-            "path": request.path[:300],
-            "response_status": response.status,
-            "response_body": response.body,
-        },
+        request.scope,
+        request.key,
+        request.fingerprint,
+        request.method,
+        request.path[:300],
+        response.status,
+        response.body,
     )
 
 
