@@ -9,7 +9,8 @@ repositories send SQL text through `driver(session)` and read `Row`s. Everything
 The statements join the use case's transaction (`db.transactions.transaction`): `driver` returns the very
 connection the session holds, with its transaction begun, so SQLAlchemy commits or rolls back what they
 wrote together with everything else. Driver errors (asyncpg's) are read by `db.transactions` and
-`errors` by their SQLSTATE, as SQLAlchemy's are.
+`errors` by their SQLSTATE, as SQLAlchemy's are. JSON and JSONB use the codecs SQLAlchemy installs on
+each connection: a parameter is JSON text (``$1::jsonb``), a result is decoded (a ``dict``).
 """
 
 from __future__ import annotations
