@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from loan_engine.db.transactions import require_transaction
+from loan_engine.db.transactions import USE_CASE, require_transaction
 
 __all__ = ["Row", "driver", "driver_of"]
 
@@ -40,7 +40,13 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
     begun it yet). Only inside a use case's transaction: outside one, what it sent would commit on its own.
     """
     require_transaction(session)
-    return await driver_of(await session.connection())
+    scratch: dict[str, Any] | None = session.info.get(USE_CASE)
+    if scratch is None:  # a transaction begun outside db.transactions.transaction (a test, a migration)
+        return await driver_of(await session.connection())
+    found = scratch.get("driver")
+    if found is None:
+        found = scratch["driver"] = await driver_of(await session.connection())
+    return found
 
 
 async def driver_of(connection: AsyncConnection) -> asyncpg.Connection:
