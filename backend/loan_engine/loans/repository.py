@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -18,18 +19,12 @@ from sqlalchemy import Table, delete, insert, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from loan_engine.db.driver import Row, driver
+from loan_engine.finance.allocation import Installment
 from loan_engine.loans.models import Loan, LoanInstallment, LoanTransaction
 
-INSTALLMENT_COLUMNS = (
-    "number",
-    "due_date",
-    "principal_due",
-    "interest_due",
-    "fees_due",
-    "principal_paid",
-    "interest_paid",
-    "fees_paid",
-)
+# An installment's columns are the fields of finance's Installment, in its order: a row read with them
+# is the Installment's arguments (`Installment(*row)`).
+INSTALLMENT_COLUMNS = tuple(field.name for field in fields(Installment))
 
 
 async def add_loan(session: AsyncSession, loan: Loan) -> None:
@@ -49,7 +44,7 @@ _CONTRACT = "SELECT contract FROM loans WHERE id = $1"
 # scale (2.5000 -> 2.50), as the finance code writes them, without a quantize per amount in Python.
 _INSTALLMENTS_OF = (
     "SELECT number, due_date, "  # noqa: S608 - the model's names
-    + ", ".join(f"round({name}, $2) AS {name}" for name in (*INSTALLMENT_COLUMNS[2:], "outstanding"))
+    + ", ".join(f"round({name}, $2) AS {name}" for name in INSTALLMENT_COLUMNS[2:])
     + " FROM loan_installments WHERE loan_id = $1 ORDER BY number"
 )
 _INSERT_TRANSACTION = (
@@ -116,8 +111,7 @@ async def contract(session: AsyncSession, loan_id: uuid.UUID) -> dict[str, Any]:
 
 
 async def installments(session: AsyncSession, loan_id: uuid.UUID, minor_units: int) -> list[Row]:
-    """The installments in order, amounts at the currency's scale (``INSTALLMENT_COLUMNS`` and
-    ``outstanding``)."""
+    """The installments in order, amounts at the currency's scale (``INSTALLMENT_COLUMNS``)."""
     rows: list[Row] = await (await driver(session)).fetch(_INSTALLMENTS_OF, loan_id, minor_units, record_class=Row)
     return rows
 

@@ -569,20 +569,9 @@ def _minor(code: str) -> int:
 
 
 def _installments(rows: Sequence[Row]) -> tuple[Installment, ...]:
-    """Installments as read by ``repository.installments`` (amounts already at the currency's scale)."""
-    return tuple(
-        Installment(
-            r.number,
-            r.due_date,
-            r.principal_due,
-            r.interest_due,
-            r.fees_due,
-            r.principal_paid,
-            r.interest_paid,
-            r.fees_paid,
-        )
-        for r in rows
-    )
+    """Installments as read by ``repository.installments`` (its columns are the Installment's fields, its
+    amounts already at the currency's scale)."""
+    return tuple(Installment(*row) for row in rows)
 
 
 def _state(loan: Row, rows: Sequence[Row]) -> LoanState:
