@@ -360,7 +360,7 @@ class LoanService:
             journal = await ledger.post_posting(self.session, adjustment, difference, mapping)
             adjustments += journal is not None
         stored_loan = await self._store_state(loan, state, new_state, seq, kind, value_date)
-        transaction_read = _transaction(SimpleNamespace(**values, booked_at=booked_at))
+        transaction_read = _transaction({**values, "booked_at": booked_at})
         await record(
             self.session,
             events.BY_KIND[kind],
@@ -640,21 +640,22 @@ def _installment(row: Installment) -> InstallmentRead:
     )
 
 
-def _transaction(row: Any) -> TransactionRead:
-    """A transaction as read: from a selected row, or from the values just inserted (plus ``booked_at``)."""
+def _transaction(row: Row | dict[str, Any]) -> TransactionRead:
+    """A transaction as read: a selected row, or the values just inserted (plus ``booked_at``); read by
+    key, which both support (and which costs a Row less than its attributes)."""
     return TransactionRead(
-        seq=row.seq,
-        kind=row.kind,
-        value_date=row.value_date,
-        booked_at=row.booked_at,
-        amount=row.amount,
-        channel=Channel(row.channel),
-        reason=row.reason,
-        reverses_seq=row.reverses_seq,
-        principal=row.principal,
-        interest=row.interest,
-        fees=row.fees,
-        excess=row.excess,
+        seq=row["seq"],
+        kind=row["kind"],
+        value_date=row["value_date"],
+        booked_at=row["booked_at"],
+        amount=row["amount"],
+        channel=Channel(row["channel"]),
+        reason=row["reason"],
+        reverses_seq=row["reverses_seq"],
+        principal=row["principal"],
+        interest=row["interest"],
+        fees=row["fees"],
+        excess=row["excess"],
     )
 
 
