@@ -276,7 +276,7 @@ def _run_wrk(base: str, script: Path, pid: int) -> dict[str, Any]:
     }
 
 
-READS = 300
+READS = 1000
 
 
 async def _aged_loan(base: str, auth: dict[str, str], borrower_id: str) -> str:
