@@ -69,14 +69,19 @@ _LOCKED: Final = (  # the columns in ApplicationRecord's order
     "tax_id_last4, credit_report, decision, offers, accepted_offer, loan_id, assignee_id, claimed_at, "
     "review, submitted_at, decided_at, expires_at, created_at, updated_at FROM applications WHERE id = $1 FOR UPDATE"
 )
-_DECIDED: Final = (
-    "UPDATE applications SET status = $2, credit_report = $3::jsonb, decision = $4::jsonb, offers = $5::jsonb, "
-    "submitted_at = $6, decided_at = $7, updated_at = $8, expires_at = $9 WHERE id = $1"
-)
 # One statement for any number of steps; the ids (which order an application's steps) follow the array.
 _FUNNEL: Final = (
     "INSERT INTO application_funnel_events (application_id, step, channel) "
     "SELECT $1::uuid, step, $3 FROM unnest($2::text[]) WITH ORDINALITY AS steps (step, n) ORDER BY n"
+)
+# The decision and its funnel steps in one round trip: the UPDATE runs as a data-modifying CTE, and the
+# steps are inserted only for the row it updated.
+_DECIDED: Final = (
+    "WITH decided AS (UPDATE applications SET status = $2, credit_report = $3::jsonb, decision = $4::jsonb, "
+    "offers = $5::jsonb, submitted_at = $6, decided_at = $7, updated_at = $8, expires_at = $9 "
+    "WHERE id = $1 RETURNING id) "
+    "INSERT INTO application_funnel_events (application_id, step, channel) "
+    "SELECT decided.id, step, $11 FROM decided, unnest($10::text[]) WITH ORDINALITY AS steps (step, n) ORDER BY n"
 )
 
 
@@ -99,12 +104,22 @@ async def locked(session: AsyncSession, application_id: uuid.UUID) -> Applicatio
 
 
 async def decided(
-    session: AsyncSession, row: ApplicationRecord, credit_report: str, decision: str, offers: str
+    session: AsyncSession,
+    row: ApplicationRecord,
+    *,
+    credit_report: str,
+    decision: str,
+    offers: str,
+    channel: str,
+    steps: Sequence[str],
 ) -> None:
-    """Store a decision in one UPDATE: ``row``'s status and times, and the JSON texts given (the
-    caller encoded them once; ``row`` keeps the decoded values its response is built from)."""
+    """Store a decision and record its funnel ``steps``, in one statement: ``row``'s status and times,
+    and the JSON texts given (the caller encoded them once; ``row`` keeps the decoded values its
+    response is built from)."""
     times = (row.submitted_at, row.decided_at, row.updated_at, row.expires_at)
-    await (await driver(session)).execute(_DECIDED, row.id, row.status, credit_report, decision, offers, *times)
+    await (await driver(session)).execute(
+        _DECIDED, row.id, row.status, credit_report, decision, offers, *times, list(steps), channel
+    )
 
 
 async def funnel(session: AsyncSession, application_id: uuid.UUID, channel: str, *steps: str) -> None:

@@ -243,8 +243,15 @@ class ApplicationService:
         row.offers = [msgspec.to_builtins(o) for o in result.offers]
         row.status, row.submitted_at, row.decided_at, row.updated_at = status.value, now, now, now
         row.expires_at = expiry(product, now) if status is S.APPROVED else None
-        await repository.decided(self.session, row, _json(row.credit_report), _json(row.decision), _json(row.offers))
-        await repository.funnel(self.session, row.id, actor.channel.value, "submitted", status.value)
+        await repository.decided(
+            self.session,
+            row,
+            credit_report=_json(row.credit_report),
+            decision=_json(row.decision),
+            offers=_json(row.offers),
+            channel=actor.channel.value,
+            steps=("submitted", status.value),
+        )
         details = {"outcome": decision.decision.value, "policyVersion": active.version, "product": product.code}
         await self._audit(events.SUBMITTED, actor, meta, row, details)
 
