@@ -6,10 +6,15 @@
   active policy evaluated by zen-engine with its trace, the offer priced by the quote engine, the
   application update, two funnel rows, the audit row, the stored response, COMMIT;
 - the split per decision: policy evaluation and quote (as the service timed them, stored in each
-  decision), and time spent in database statements (SQLAlchemy cursor events in the server process,
-  summed over the run and divided by the decisions). That last figure is from a statement's start to the
-  moment its result is picked up, so on a saturated single worker it includes the wait for the event
-  loop (other requests' CPU work), not only PostgreSQL; the machine's load average is recorded with it.
+  decision), and time spent in database statements (in the server process, summed over the run and
+  divided by the decisions: SQLAlchemy's cursor events for what it sends, asyncpg's query loggers for
+  what the hot paths send through ``db.driver``; BEGIN and COMMIT are not counted). That last figure is
+  from a statement's start to the moment its result is picked up, so on a saturated single worker it
+  includes the wait for the event loop (other requests' CPU work), not only PostgreSQL; the machine's
+  load average is recorded with it;
+- where the CPU goes, per decision: the server process (the figure to compare between runs), the load
+  generator and PostgreSQL (all its processes), the last two sharing core 1. When core 1 is full, the
+  rate is bound by it, not by the server.
 
 Drafts are created before the timed rounds (complete, with a prime sandbox persona so every decision is
 an approval with an offer: the most work). Load: closed-loop httpx clients, each submitting the next
@@ -50,10 +55,19 @@ def bench_app() -> Litestar:
     """The app, plus a bench-only route reporting the time spent in database statements."""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
+    from sqlalchemy.pool import Pool
 
     from loan_engine.app import create_app
 
     started: dict[int, float] = {}
+
+    def logged(query: Any) -> None:  # asyncpg's LoggedQuery: a statement sent through db.driver
+        if not query.query.startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            _db_seconds[0] += query.elapsed
+
+    @event.listens_for(Pool, "connect")
+    def connected(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.driver_connection.add_query_logger(logged)
 
     @event.listens_for(Engine, "before_cursor_execute")
     def before(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
@@ -130,8 +144,32 @@ async def _prepare(base: str, url: str) -> tuple[dict[str, str], list[str]]:
         return auth, drafts
 
 
+def _postgres_cpu(postmaster: int) -> dict[int, float]:
+    """CPU seconds so far of the PostgreSQL server and of each of its processes (a backend per pooled
+    connection, the autovacuum workers that come and go, ...), by process id."""
+    found = {postmaster: cpu_seconds(postmaster)}
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                found[int(entry.name)] = cpu_seconds(int(entry.name))
+        except (OSError, ValueError):  # the process ended meanwhile
+            continue
+    return found
+
+
+def _postgres_cpu_since(postmaster: int, before: dict[int, float]) -> float:
+    """CPU seconds PostgreSQL's processes used since ``before``: those alive now (one that ended meanwhile,
+    an autovacuum worker say, is not counted)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in _postgres_cpu(postmaster).items())
+
+
 async def _run(
-    base: str, auth: dict[str, str], drafts: list[str], seconds: float, pid: int | None = None
+    base: str,
+    auth: dict[str, str],
+    drafts: list[str],
+    seconds: float,
+    pid: int | None = None,
+    postmaster: int | None = None,
 ) -> dict[str, Any]:
     latencies: list[float] = []
     errors = 0
@@ -151,9 +189,12 @@ async def _run(
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=httpx.Limits(max_connections=CLIENTS)) as http:
         db_before = (await http.get("/bench/db-seconds")).json()["seconds"]
         started, cpu = time.perf_counter(), cpu_seconds(pid) if pid else 0.0
+        client_cpu, pg_before = time.process_time(), _postgres_cpu(postmaster) if postmaster else {}
         await asyncio.gather(*(client(http) for _ in range(CLIENTS)))
         elapsed = time.perf_counter() - started
         cpu = cpu_seconds(pid) - cpu if pid else 0.0
+        client_cpu = time.process_time() - client_cpu
+        pg_cpu = _postgres_cpu_since(postmaster, pg_before) if postmaster else 0.0
         db_after = (await http.get("/bench/db-seconds")).json()["seconds"]
     latencies.sort()
 
@@ -168,6 +209,8 @@ async def _run(
         "p99_ms": pct(0.99),
         "db_ms_per_decision": round((db_after - db_before) * 1000 / max(1, len(latencies)), 3),
         "server_cpu_ms": round(cpu * 1000 / max(1, len(latencies)), 2),
+        "load_generator_cpu_ms": round(client_cpu * 1000 / max(1, len(latencies)), 2),
+        "postgres_cpu_ms": round(pg_cpu * 1000 / max(1, len(latencies)), 2),
         "errors": errors,
         "ran_out_of_drafts": not drafts,
     }
@@ -186,8 +229,9 @@ async def _split(url: str) -> dict[str, float]:
 def main() -> None:
     from loan_engine.db.migrations import upgrade
 
-    with scratch_database("decisions", core=1) as (url, _):
+    with scratch_database("decisions", core=1) as (url, folder):
         upgrade(url.replace("postgresql://", "postgresql+asyncpg://"))
+        postmaster = int((folder / "pg" / "pgdata" / "postmaster.pid").read_text().split()[0])
         env = {
             "DATABASE_URL": url,
             "ENVIRONMENT": "dev",
@@ -198,7 +242,7 @@ def main() -> None:
         with uvicorn_process("bench_decisions:bench_app", env=env, factory=True, quiet=True) as (base, server):
             auth, drafts = asyncio.run(_prepare(base, url))
             asyncio.run(_run(base, auth, drafts, 1.0))  # warm-up
-            runs = [asyncio.run(_run(base, auth, drafts, SECONDS, server.pid)) for _ in range(ROUNDS)]
+            runs = [asyncio.run(_run(base, auth, drafts, SECONDS, server.pid, postmaster)) for _ in range(ROUNDS)]
         split = asyncio.run(_split(url))
     write_results(
         "decisions",
@@ -207,11 +251,15 @@ def main() -> None:
             "1 s warm-up, each request a submit of a complete draft (prime persona: approved with an offer), "
             "uvicorn 1 worker pinned to core 0, embedded PostgreSQL (fsync off) pinned to core 1 with the load "
             "generator (its 1-min load average at the end is recorded beside the figures); server_cpu_ms is the "
-            "server process's CPU per decision",
+            "server process's CPU per decision, core_1_cpu_ms that of the load generator and of PostgreSQL",
             "decisions_per_s": statistics.median(r["decisions_per_s"] for r in runs),
             "p50_ms": statistics.median(r["p50_ms"] for r in runs),
             "p95_ms": statistics.median(r["p95_ms"] for r in runs),
             "server_cpu_ms_per_decision": statistics.median(r["server_cpu_ms"] for r in runs),
+            "core_1_cpu_ms_per_decision": {
+                "load_generator": statistics.median(r["load_generator_cpu_ms"] for r in runs),
+                "postgres": statistics.median(r["postgres_cpu_ms"] for r in runs),
+            },
             "split_per_decision_ms": {
                 "policy_evaluation": split["policy_ms_mean"],
                 "quote": split["quote_ms_mean"],
