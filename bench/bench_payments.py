@@ -5,9 +5,9 @@
   allocation (``finance.replay.apply``), the transaction row, the journal and its legs, the balance and
   installment updates, the audit row, the stored response, COMMIT;
 - the same figures, in the same server and run, for a bare Litestar + asyncpg route that sends the same
-  statements (lock, key lookup, loan FOR UPDATE, installments, later events, transaction, journal, legs,
-  loan update, installment update, audit row, key row) as hand-written SQL, with a fixed split and no
-  authentication, allocation or ORM;
+  statements as the payment does (lock, key lookup, loan FOR UPDATE, installments, later events,
+  transaction, the journal with its legs, the loan with its installment, audit row, key row) as
+  hand-written SQL, with a fixed split and no authentication, allocation or SQLAlchemy;
 - full / bare as a ratio;
 - reading a loan (``GET /api/loans/{id}``: summary, schedule with paid-against, last 20 transactions),
   p50/p95 of sequential reads, for a new loan and for one with 700 days of history (a payment every day
@@ -85,30 +85,24 @@ def bench_app() -> Litestar:
                 seq,
                 today,
             )
-            journal = await conn.fetchval(
-                "INSERT INTO journals (loan_id, transaction_seq, kind, value_date) VALUES ($1, $2, 'payment', $3) "
-                "RETURNING id",
+            await conn.execute(  # the journal and its legs in one statement, as ledger/repository.py sends them
+                "WITH j AS (INSERT INTO journals (loan_id, transaction_seq, kind, value_date) "
+                "VALUES ($1, $2, 'payment', $3) RETURNING id) "
+                "INSERT INTO journal_legs (journal_id, account_code, loan_id, side, amount, currency) "
+                "SELECT j.id, leg.account, $1, leg.side, 1.00, $4 FROM j, "
+                "unnest(ARRAY['1000', '1100'], ARRAY['debit', 'credit']) AS leg (account, side)",
                 loan_id,
                 seq,
                 today,
+                loan["currency"],
             )
-            await conn.executemany(
-                "INSERT INTO journal_legs (journal_id, account_code, loan_id, side, amount, currency) "
-                "VALUES ($1, $2, $3, $4, 1.00, $5)",
-                [
-                    (journal, "1000", loan_id, "debit", loan["currency"]),
-                    (journal, "1100", loan_id, "credit", loan["currency"]),
-                ],
-            )
-            await conn.execute(
+            await conn.execute(  # the loan and its changed installment in one statement, as loans/repository.py
+                "WITH i AS (UPDATE loan_installments SET principal_paid = principal_paid + 0 "
+                "WHERE loan_id = $1 AND number = 1) "
                 "UPDATE loans SET principal_outstanding = principal_outstanding - 1, last_seq = $2, "
                 "version = version + 1, updated_at = now() WHERE id = $1",
                 loan_id,
                 seq,
-            )
-            await conn.execute(
-                "UPDATE loan_installments SET principal_paid = principal_paid + 0 WHERE loan_id = $1 AND number = 1",
-                loan_id,
             )
             await conn.execute(
                 "INSERT INTO audit_log (event, outcome, actor_type, details) "

@@ -21,8 +21,8 @@ ClientLookup = Callable[[AsyncConnection, AccessClaims], Awaitable[ClientPrincip
 
 
 class PrincipalLookup:
-    """Loads the caller for the guards: one SELECT per authenticated request, on an autocommit
-    connection (a single read needs no BEGIN/ROLLBACK round trips)."""
+    """Loads the caller for the guards: one SELECT per authenticated request, sent by the driver outside
+    any transaction (a single read needs no BEGIN and COMMIT round trips)."""
 
     def __init__(self, engine: AsyncEngine, clients: ClientLookup | None = None) -> None:
         self.engine = engine
@@ -30,8 +30,7 @@ class PrincipalLookup:
 
     async def load(self, claims: AccessClaims) -> Principal | None:
         """The principal, or None when its token must no longer be honoured."""
-        async with self.engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
+        async with self.engine.connect() as connection:  # no statement through it, so no BEGIN
             if claims.client_id is not None:
                 return None if self.clients is None else await self.clients(connection, claims)
             return await _user(connection, claims)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from loan_engine.auth.models import AccountToken, AuthSession, MfaAuthenticator, MfaRecoveryCode, RefreshToken, User
 from loan_engine.auth.tokens import secret_digest
 from loan_engine.db.driver import Row as DriverRow
-from loan_engine.db.driver import driver_of
+from loan_engine.db.driver import driver_outside_transaction
 
 # ---- users -----------------------------------------------------------------------------------
 
@@ -150,7 +150,7 @@ _PRINCIPAL = (
 async def user_with_session(connection: AsyncConnection, user_id: uuid.UUID, session_id: uuid.UUID) -> DriverRow | None:
     """One round trip per authenticated request: the user's current state and its sign-in's state (the
     columns of ``_PRINCIPAL``)."""
-    row: DriverRow | None = await (await driver_of(connection)).fetchrow(
+    row: DriverRow | None = await driver_outside_transaction(connection).fetchrow(
         _PRINCIPAL, user_id, session_id, record_class=DriverRow
     )
     return row

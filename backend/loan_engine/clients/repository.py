@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from loan_engine.clients.models import ApiClient
 from loan_engine.db.driver import Row as DriverRow
-from loan_engine.db.driver import driver_of
+from loan_engine.db.driver import driver_outside_transaction
 
 
 async def add(session: AsyncSession, client: ApiClient) -> None:
@@ -53,7 +53,7 @@ _PRINCIPAL = "SELECT id, client_id, name, scopes, revoked_at FROM api_clients WH
 async def client_principal(connection: AsyncConnection, client_uuid: uuid.UUID) -> DriverRow | None:
     """What the guards need of a client (the columns of ``_PRINCIPAL``), on their autocommit connection (one
     round trip per request)."""
-    row: DriverRow | None = await (await driver_of(connection)).fetchrow(
+    row: DriverRow | None = await driver_outside_transaction(connection).fetchrow(
         _PRINCIPAL, client_uuid, record_class=DriverRow
     )
     return row

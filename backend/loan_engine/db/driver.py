@@ -9,7 +9,8 @@ repositories send SQL text through `driver(session)` and read `Row`s. Everything
 The statements join the use case's transaction (`db.transactions.transaction`): `driver` returns the very
 connection the session holds, with its transaction begun, so SQLAlchemy commits or rolls back what they
 wrote together with everything else. Driver errors (asyncpg's) are read by `db.transactions` and
-`errors` by their SQLSTATE, as SQLAlchemy's are.
+`errors` by their SQLSTATE, as SQLAlchemy's are. JSON and JSONB use the codecs SQLAlchemy installs on
+each connection: a parameter is JSON text (``$1::jsonb``), a result is decoded (a ``dict``).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from typing import Any
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from loan_engine.db.transactions import require_transaction
+from loan_engine.db.transactions import USE_CASE, require_transaction
 
-__all__ = ["Row", "driver", "driver_of"]
+__all__ = ["Row", "driver", "driver_outside_transaction"]
 
 
 class Row(asyncpg.Record):  # type: ignore[misc]  # asyncpg ships no type hints
@@ -39,15 +40,28 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
     begun it yet). Only inside a use case's transaction: outside one, what it sent would commit on its own.
     """
     require_transaction(session)
-    return await driver_of(await session.connection())
+    scratch: dict[str, Any] | None = session.info.get(USE_CASE)
+    if scratch is None:  # a transaction begun outside db.transactions.transaction (a test, a migration)
+        return await _begun(await session.connection())
+    found = scratch.get("driver")
+    if found is None:
+        found = scratch["driver"] = await _begun(await session.connection())
+    return found
 
 
-async def driver_of(connection: AsyncConnection) -> asyncpg.Connection:
-    """The same for a SQLAlchemy connection; on an AUTOCOMMIT connection no transaction is begun."""
-    adapted: Any = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
-    raw: asyncpg.Connection = adapted.driver_connection
+async def _begun(connection: AsyncConnection) -> asyncpg.Connection:
+    raw = driver_outside_transaction(connection)
     if not raw.is_in_transaction():
         # SQLAlchemy's asyncpg adapter begins its transaction lazily, at its own first statement; begin it
         # the way it would (isolation and read-only as the use case set them), so it commits it later.
+        adapted: Any = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
         await adapted._start_transaction()  # the adapter has no public "begin now"
     return raw
+
+
+def driver_outside_transaction(connection: AsyncConnection) -> asyncpg.Connection:
+    """The asyncpg connection under a SQLAlchemy connection on which nothing has begun a transaction: each
+    statement sent on it commits on its own. For a single read that needs no BEGIN and COMMIT (the
+    caller's principal, auth/lookup.py)."""
+    adapted: Any = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
+    return adapted.driver_connection

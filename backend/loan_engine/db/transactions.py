@@ -35,6 +35,7 @@ from loan_engine.errors import LoanEngineError
 
 __all__ = [
     "DEFAULT_ATTEMPTS",
+    "USE_CASE",
     "IsolationLevel",
     "NotInTransactionError",
     "TransactionNestingError",
@@ -55,6 +56,10 @@ RETRYABLE_SQLSTATES = frozenset({SERIALIZATION_FAILURE, DEADLOCK_DETECTED})
 DEFAULT_ATTEMPTS = 4  # the first run and up to three retries
 BASE_DELAY_S = 0.01
 MAX_DELAY_S = 0.25
+
+# ``session.info[USE_CASE]``: what lives exactly as long as one run of a use case's transaction (the
+# driver connection of ``db.driver``, found once per transaction instead of once per statement).
+USE_CASE = "loan_engine.use_case"
 
 log = structlog.get_logger("loan_engine.db")
 _jitter = random.SystemRandom()
@@ -115,8 +120,12 @@ async def transaction(
     for attempt in range(1, attempts + 1):
         try:
             async with session.begin():
-                await _configure(session, isolation, read_only)
-                return await work()
+                session.info[USE_CASE] = {}
+                try:
+                    await _configure(session, isolation, read_only)
+                    return await work()
+                finally:
+                    del session.info[USE_CASE]
         except (DBAPIError, asyncpg.PostgresError) as exc:
             if attempt == attempts or not is_retryable(exc):
                 raise

@@ -7,52 +7,50 @@ import uuid
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Row, Table, insert, select, text
+from sqlalchemy import Row, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loan_engine.db.driver import driver
 from loan_engine.ledger.accounts import JournalHeader, Leg
 from loan_engine.ledger.models import Journal, JournalLeg, LedgerAccount
 
-# Built once and executed with values (loans/repository.py says why); to the tables, not the classes.
-_JOURNALS = cast(Table, Journal.__table__)
-_INSERT_JOURNAL = insert(_JOURNALS).returning(_JOURNALS.c.id)
-_INSERT_LEGS = insert(cast(Table, JournalLeg.__table__))
+# Every posting sends it, through the driver (db/driver.py says why): the journal and its legs in one
+# statement, one round trip. The legs keep their order (WITH ORDINALITY), so their ids follow it.
+_INSERT_JOURNAL = """
+WITH journal AS (
+    INSERT INTO journals
+        (loan_id, kind, value_date, transaction_seq, caused_by_seq, reverses_journal_id, reference, memo)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+    RETURNING id
+)
+INSERT INTO journal_legs (journal_id, account_code, loan_id, side, amount, currency)
+SELECT journal.id, leg.account, $1, leg.side, leg.amount, $9
+FROM journal, unnest($10::text[], $11::text[], $12::numeric[]) WITH ORDINALITY AS leg (account, side, amount, n)
+ORDER BY leg.n
+RETURNING journal_id
+"""
 
 
-async def insert_journal(session: AsyncSession, header: JournalHeader) -> int:
-    result = await session.execute(
+async def insert_journal(session: AsyncSession, header: JournalHeader, legs: Sequence[Leg]) -> int:
+    """Insert the journal and its legs; returns the journal's id."""
+    journal_id: int = await (await driver(session)).fetchval(
         _INSERT_JOURNAL,
-        {
-            "loan_id": header.loan_id,
-            "kind": header.kind,
-            "value_date": header.value_date,
-            "transaction_seq": header.transaction_seq,
-            "caused_by_seq": header.caused_by_seq,
-            "reverses_journal_id": header.reverses_journal_id,
-            "reference": header.reference,
-            "memo": header.memo,
-        },
+        header.loan_id,
+        header.kind,
+        header.value_date,
+        header.transaction_seq,
+        header.caused_by_seq,
+        header.reverses_journal_id,
+        header.reference,
+        header.memo,
+        header.currency,
+        [leg.account for leg in legs],
+        [leg.side.value for leg in legs],
+        [leg.amount for leg in legs],
     )
-    return int(result.scalar_one())
-
-
-async def insert_legs(session: AsyncSession, journal_id: int, header: JournalHeader, legs: Sequence[Leg]) -> None:
-    await session.execute(
-        _INSERT_LEGS,
-        [
-            {
-                "journal_id": journal_id,
-                "account_code": leg.account,
-                "loan_id": header.loan_id,
-                "side": leg.side.value,
-                "amount": leg.amount,
-                "currency": header.currency,
-            }
-            for leg in legs
-        ],
-    )
+    return journal_id
 
 
 async def journal_legs(session: AsyncSession, journal_id: int) -> Sequence[JournalLeg]:

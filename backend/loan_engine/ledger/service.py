@@ -61,9 +61,7 @@ async def post_journal(session: AsyncSession, header: JournalHeader, journal_leg
     if len(journal_legs) < 2 or debits != credits or any(leg.amount <= 0 for leg in journal_legs):
         msg = f"unbalanced journal {header.kind}: debits {debits}, credits {credits}, {len(journal_legs)} legs"
         raise UnbalancedJournalError(msg)
-    journal_id = await repository.insert_journal(session, header)
-    await repository.insert_legs(session, journal_id, header, journal_legs)
-    return journal_id
+    return await repository.insert_journal(session, header, journal_legs)
 
 
 async def post_posting(

@@ -20,7 +20,7 @@ from loan_engine.finance.terms import LoanTerms
 from loan_engine.products.definition import loan_terms
 from loan_engine.products.schemas import ProductDefinition
 
-__all__ = ["contract_json", "contract_of", "rules_of", "terms_of"]
+__all__ = ["cached_contract", "contract_json", "contract_of", "rules_of", "terms_of"]
 
 _CACHE: OrderedDict[uuid.UUID, LoanContract] = OrderedDict()
 _CACHE_SIZE: Final = 4096
@@ -81,11 +81,18 @@ def build(stored: dict[str, Any]) -> LoanContract:
     return LoanContract(terms, rules, returned_payment_fee=returned_fee.quantize(terms.currency.quantum))
 
 
-def contract_of(loan_id: uuid.UUID, stored: dict[str, Any]) -> LoanContract:
-    """The loan's contract (built once per process and kept: it never changes)."""
+def cached_contract(loan_id: uuid.UUID) -> LoanContract | None:
+    """The loan's contract if this process has built it (then its JSON need not be read again)."""
     found = _CACHE.get(loan_id)
     if found is not None:
         _CACHE.move_to_end(loan_id)
+    return found
+
+
+def contract_of(loan_id: uuid.UUID, stored: dict[str, Any]) -> LoanContract:
+    """The loan's contract (built once per process and kept: it never changes)."""
+    found = cached_contract(loan_id)
+    if found is not None:
         return found
     contract = build(stored)
     _CACHE[loan_id] = contract

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -31,6 +31,7 @@ from loan_engine.api.types import decode_cursor, encode_cursor
 from loan_engine.audit.service import Party, record
 from loan_engine.auth import accounts
 from loan_engine.auth.principal import Role
+from loan_engine.db.driver import Row
 from loan_engine.db.transactions import require_transaction, transaction
 from loan_engine.errors import FieldError, NotFoundError, PermissionDeniedError, ValidationError
 from loan_engine.finance.allocation import Installment
@@ -56,7 +57,7 @@ from loan_engine.ledger.accounts import JournalHeader, Posting, mapping_for, sub
 from loan_engine.ledger.postings import posting_for
 from loan_engine.ledger.schemas import JournalPage
 from loan_engine.loans import events, repository
-from loan_engine.loans.contract import contract_json, contract_of, rules_of
+from loan_engine.loans.contract import cached_contract, contract_json, contract_of, rules_of
 from loan_engine.loans.models import Loan
 from loan_engine.loans.schemas import (
     Channel,
@@ -79,6 +80,8 @@ from loan_engine.products.service import ProductCatalog
 
 __all__ = ["Caller", "LoanService", "Outcome"]
 
+# A loan's columns: mapped (booking, lists), read by the driver (postings, reads), or as a posting left them.
+LoanView: TypeAlias = Loan | Row | SimpleNamespace
 RECENT: Final = 20
 # What an API client may post (a payment processor: settled payments, returns, recoveries collected).
 CLIENT_KINDS: Final = frozenset({EventKind.PAYMENT, EventKind.PAYMENT_REVERSAL, EventKind.RECOVERY})
@@ -224,7 +227,7 @@ class LoanService:
     ) -> Outcome[PostingResult]:
         async def work() -> PostingResult:
             loan = await self._locked(caller, loan_id)
-            contract = contract_of(loan.id, loan.contract)
+            contract = await self._contract(loan.id)
             value_date = data.value_date or loan.start_date
             return await self._post(
                 caller,
@@ -253,7 +256,7 @@ class LoanService:
 
         async def work() -> PostingResult:
             loan = await self._locked(caller, loan_id)
-            contract = contract_of(loan.id, loan.contract)
+            contract = await self._contract(loan.id)
             amount = Decimal(data.amount)
             if kind is EventKind.PAYMENT_REVERSAL:
                 if data.reverses_seq is None:
@@ -272,16 +275,20 @@ class LoanService:
 
     # --- posting ------------------------------------------------------------------------------------
 
-    async def _locked(self, caller: Caller, loan_id: uuid.UUID) -> Loan:
+    async def _locked(self, caller: Caller, loan_id: uuid.UUID) -> Row:
         loan = await repository.loan(self.session, loan_id, for_update=True)
         _visible(caller, loan)
         assert loan is not None
         return loan
 
+    async def _contract(self, loan_id: uuid.UUID) -> LoanContract:
+        """The loan's contract; its JSON is read only when this process has not built it yet."""
+        return cached_contract(loan_id) or contract_of(loan_id, await repository.contract(self.session, loan_id))
+
     async def _post(  # noqa: PLR0917 - the event and its context
         self,
         caller: Caller,
-        loan: Loan,
+        loan: Row,
         contract: LoanContract,
         kind: EventKind,
         value_date: date,
@@ -292,9 +299,7 @@ class LoanService:
     ) -> PostingResult:
         if value_date > _today():
             raise ValidationError.one("valueDate", "must not be in the future")
-        quantum = contract.terms.currency.quantum
-        rows = await repository.installments(self.session, loan.id)
-        state = _state(loan, rows, quantum)
+        state = _state(loan, await repository.installments(self.session, loan.id, _minor(loan.currency)))
         seq = loan.last_seq + 1
         try:
             event = Event(kind, value_date, amount, seq, reverses)
@@ -354,8 +359,8 @@ class LoanService:
             )
             journal = await ledger.post_posting(self.session, adjustment, difference, mapping)
             adjustments += journal is not None
-        await self._store_state(loan, state, new_state, seq, kind, value_date)
-        transaction_read = _transaction(SimpleNamespace(**values, booked_at=booked_at))
+        stored_loan = await self._store_state(loan, state, new_state, seq, kind, value_date)
+        transaction_read = _transaction({**values, "booked_at": booked_at})
         await record(
             self.session,
             events.BY_KIND[kind],
@@ -383,38 +388,39 @@ class LoanService:
             transaction=transaction_read,
             replayed=not fast,
             adjustments=adjustments,
-            loan=_summary(loan, new_state.installments),
+            loan=_summary(stored_loan, new_state.installments),
         )
 
     async def _store_state(  # noqa: PLR0917
-        self, loan: Loan, before: LoanState, after: LoanState, seq: int, kind: EventKind, value_date: date
-    ) -> None:
+        self, loan: Row, before: LoanState, after: LoanState, seq: int, kind: EventKind, value_date: date
+    ) -> SimpleNamespace:
+        """Write the new state: the installments that changed, the loan's state columns. Returns the loan
+        as it now stands."""
         old = {row.number: row for row in before.installments}
         new = {row.number: row for row in after.installments}
         changed = [_row(loan.id, row) for number, row in new.items() if number in old and old[number] != row]
-        await repository.update_installments(self.session, loan.id, [_values(r) for r in changed])
         await repository.insert_installments(self.session, [_row(loan.id, r) for n, r in new.items() if n not in old])
         if len(new) < len(old):
             await repository.delete_installments_after(self.session, loan.id, max(new, default=0))
-        loan.status = after.status.value
-        loan.principal_outstanding = after.principal_outstanding
-        loan.interest_outstanding = after.interest_outstanding
-        loan.fees_outstanding = after.fees_outstanding
-        loan.credit_balance = after.credit_balance
-        loan.written_off = after.written_off
-        loan.recovered = after.recovered
-        loan.last_value_date = after.last_value_date
-        loan.accrued_through = after.last_value_date
-        loan.accrual_basis = after.accrual_basis
-        loan.interest_recognized = after.interest_recognized
-        loan.last_seq = seq
-        loan.version += 1
-        loan.updated_at = datetime.now(UTC)
-        if after.installments:
-            loan.maturity_date = after.installments[-1].due_date
-        if kind is EventKind.DISBURSEMENT:
-            loan.disbursed_on = value_date
-        await self.session.flush()
+        values = {
+            "status": after.status.value,
+            "principal_outstanding": after.principal_outstanding,
+            "interest_outstanding": after.interest_outstanding,
+            "fees_outstanding": after.fees_outstanding,
+            "credit_balance": after.credit_balance,
+            "written_off": after.written_off,
+            "recovered": after.recovered,
+            "last_value_date": after.last_value_date,
+            "accrued_through": after.last_value_date,
+            "accrual_basis": after.accrual_basis,
+            "interest_recognized": after.interest_recognized,
+            "last_seq": seq,
+            "maturity_date": after.installments[-1].due_date if after.installments else loan.maturity_date,
+            "disbursed_on": value_date if kind is EventKind.DISBURSEMENT else loan.disbursed_on,
+            "updated_at": datetime.now(UTC),
+        }
+        await repository.store_state(self.session, loan.id, values, changed)
+        return SimpleNamespace(**{**dict(loan.items()), **values, "version": loan.version + 1})
 
     # --- reads ----------------------------------------------------------------------------------
 
@@ -423,10 +429,9 @@ class LoanService:
             loan = await repository.loan(self.session, loan_id)
             _visible(caller, loan)
             assert loan is not None
-            rows = await repository.installments(self.session, loan.id)
+            rows = await repository.installments(self.session, loan.id, _minor(loan.currency))
             recent = await repository.transactions(self.session, loan.id, before_seq=None, limit=RECENT)
-            quantum = Decimal(1).scaleb(-_minor(loan.currency))
-            installments = _installments(rows, quantum)
+            installments = _installments(rows)
             return LoanRead(
                 loan=_summary(loan, installments),
                 schedule=[_installment(r) for r in installments],
@@ -460,9 +465,8 @@ class LoanService:
             loan = await repository.loan(self.session, loan_id)
             _visible(caller, loan)
             assert loan is not None
-            contract = contract_of(loan.id, loan.contract)
-            rows = await repository.installments(self.session, loan.id)
-            state = _state(loan, rows, contract.terms.currency.quantum)
+            contract = await self._contract(loan.id)
+            state = _state(loan, await repository.installments(self.session, loan.id, _minor(loan.currency)))
             day = on or max(_today(), state.last_value_date)
             try:
                 quote = payoff_quote(contract, state, day)
@@ -554,7 +558,7 @@ def loans_csv(loans: Sequence[LoanSummary]) -> str:
 # --- mapping rows and states -------------------------------------------------------------------
 
 
-def _visible(caller: Caller, loan: Loan | None) -> None:
+def _visible(caller: Caller, loan: LoanView | None) -> None:
     """404 for a loan that does not exist or that a borrower does not own (not 403: the id says nothing)."""
     if loan is None or (caller.own_only is not None and loan.borrower_id != caller.own_only):
         raise NotFoundError("No such loan")
@@ -564,24 +568,15 @@ def _minor(code: str) -> int:
     return currency(code).minor_units
 
 
-def _installments(rows: Sequence[Any], quantum: Decimal) -> tuple[Installment, ...]:
-    return tuple(
-        Installment(
-            r.number,
-            r.due_date,
-            r.principal_due.quantize(quantum),
-            r.interest_due.quantize(quantum),
-            r.fees_due.quantize(quantum),
-            r.principal_paid.quantize(quantum),
-            r.interest_paid.quantize(quantum),
-            r.fees_paid.quantize(quantum),
-        )
-        for r in rows
-    )
+def _installments(rows: Sequence[Row]) -> tuple[Installment, ...]:
+    """Installments as read by ``repository.installments`` (its columns are the Installment's fields, its
+    amounts already at the currency's scale)."""
+    return tuple(Installment(*row) for row in rows)
 
 
-def _state(loan: Loan, rows: Sequence[Any], quantum: Decimal) -> LoanState:
+def _state(loan: Row, rows: Sequence[Row]) -> LoanState:
     """The loan's servicing state as stored: its balance columns and its installments."""
+    quantum = Decimal(1).scaleb(-_minor(loan.currency))
     return LoanState(
         status=LoanStatus(loan.status),
         principal_outstanding=loan.principal_outstanding.quantize(quantum),
@@ -590,7 +585,7 @@ def _state(loan: Loan, rows: Sequence[Any], quantum: Decimal) -> LoanState:
         credit_balance=loan.credit_balance.quantize(quantum),
         written_off=loan.written_off.quantize(quantum),
         recovered=loan.recovered.quantize(quantum),
-        installments=_installments(rows, quantum),
+        installments=_installments(rows),
         last_value_date=loan.last_value_date or loan.start_date,
         accrual_basis=loan.accrual_basis,
         interest_recognized=loan.interest_recognized.quantize(quantum),
@@ -621,10 +616,6 @@ def _row(loan_id: uuid.UUID, row: Installment) -> dict[str, Any]:
     }
 
 
-def _values(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k != "loan_id"}
-
-
 def _allowed_kinds(caller: Caller, status: LoanStatus) -> list[str]:
     """What ``caller`` may post on a loan in ``status``: the rules ``post_transaction`` applies, in one list."""
     possible = possible_kinds(status)
@@ -649,37 +640,38 @@ def _installment(row: Installment) -> InstallmentRead:
     )
 
 
-def _transaction(row: Any) -> TransactionRead:
-    """A transaction as read: from a selected row, or from the values just inserted (plus ``booked_at``)."""
+def _transaction(row: Row | dict[str, Any]) -> TransactionRead:
+    """A transaction as read: a selected row, or the values just inserted (plus ``booked_at``); read by
+    key, which both support (and which costs a Row less than its attributes)."""
     return TransactionRead(
-        seq=row.seq,
-        kind=row.kind,
-        value_date=row.value_date,
-        booked_at=row.booked_at,
-        amount=row.amount,
-        channel=Channel(row.channel),
-        reason=row.reason,
-        reverses_seq=row.reverses_seq,
-        principal=row.principal,
-        interest=row.interest,
-        fees=row.fees,
-        excess=row.excess,
+        seq=row["seq"],
+        kind=row["kind"],
+        value_date=row["value_date"],
+        booked_at=row["booked_at"],
+        amount=row["amount"],
+        channel=Channel(row["channel"]),
+        reason=row["reason"],
+        reverses_seq=row["reverses_seq"],
+        principal=row["principal"],
+        interest=row["interest"],
+        fees=row["fees"],
+        excess=row["excess"],
     )
 
 
-def _money(loan: Loan, amount: Decimal) -> Decimal:
+def _money(loan: LoanView, amount: Decimal) -> Decimal:
     """A stored amount (four places) in the loan's currency's minor units."""
     return amount.quantize(Decimal(1).scaleb(-_minor(loan.currency)))
 
 
-def _next_payment(loan: Loan, due: date | None, amount: Decimal | None) -> NextPayment | None:
+def _next_payment(loan: LoanView, due: date | None, amount: Decimal | None) -> NextPayment | None:
     """The first open installment of an active loan (none otherwise)."""
     if loan.status != LoanStatus.ACTIVE.value or due is None or amount is None:
         return None
     return NextPayment(due_date=due, amount=amount)
 
 
-def _summary(loan: Loan, rows: Sequence[Installment] | None, upcoming: NextPayment | None = None) -> LoanSummary:
+def _summary(loan: LoanView, rows: Sequence[Installment] | None, upcoming: NextPayment | None = None) -> LoanSummary:
     if rows is not None:
         first = next((r for r in rows if r.outstanding > 0), None)
         upcoming = None if first is None else _next_payment(loan, first.due_date, first.outstanding)

@@ -147,3 +147,22 @@ async def test_a_row_reads_its_columns_as_attributes(sessions: async_sessionmake
     assert row.one == 1
     with pytest.raises(AttributeError):
         _ = row.two
+
+
+async def test_the_driver_is_found_once_per_transaction_and_never_kept_past_it(
+    sessions: async_sessionmaker[AsyncSession], table: str
+) -> None:
+    async with sessions() as session:
+
+        async def twice() -> tuple[object, object]:
+            return await driver(session), await driver(session)
+
+        first, again = await transaction(session, twice)
+        assert first is again
+        assert "loan_engine.use_case" not in session.info  # gone with the transaction
+
+        async def write() -> None:
+            await (await driver(session)).execute(f"INSERT INTO {table} VALUES (3, 'next')")
+
+        await transaction(session, write)  # a new transaction finds its own (begun) connection
+    assert await ids(sessions, table) == [3]
