@@ -202,7 +202,7 @@ class ApplicationService:
             if missing:
                 raise ValidationError([FieldError(m, "is required before submitting") for m in missing])
             await self._decide(actor, row, meta)
-            return _read(row)
+            return self._read(row)
 
         return await run_once(self.session, key, 200, work, ApplicationRead)
 
@@ -555,7 +555,7 @@ class ApplicationService:
         channel = {AppChannel.WEB: Channel.WEB, AppChannel.API: Channel.API, AppChannel.STAFF: Channel.STAFF}
         return LoanCaller(actor.party, actor.scope, channel[actor.channel], own_only=None)
 
-    def _read(self, row: Application) -> ApplicationRead:
+    def _read(self, row: AnyApplication) -> ApplicationRead:
         return _read(row)
 
     async def _holder(self, row: Application) -> str | None:
