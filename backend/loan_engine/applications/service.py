@@ -25,6 +25,7 @@ from loan_engine.applications.bureau import SCORE_RANGE, BureauIdentity, CreditB
 from loan_engine.applications.decision import NoActivePolicyError, evaluate, expiry, make_offer, ms, readable_trace
 from loan_engine.applications.models import Application
 from loan_engine.applications.notices import build_notice
+from loan_engine.applications.repository import ApplicationRecord
 from loan_engine.applications.schemas import (
     AcceptIn,
     AddressIn,
@@ -74,6 +75,8 @@ S = ApplicationStatus
 SECTIONS: Final = ("loan", "identity", "income", "housing", "consents")
 REVIEWABLE: Final = (S.REFERRED.value, S.DECLINED.value)
 OUTCOME_STATUS: Final = {Decision.APPROVE: S.APPROVED, Decision.REFER: S.REFERRED, Decision.DECLINE: S.DECLINED}
+# An application as the ORM maps it, or as submitting reads it through the driver (repository.py says why).
+AnyApplication = Application | ApplicationRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +111,7 @@ def _require_verified(actor: Actor) -> None:
         raise PermissionDeniedError("Confirm your email address before submitting an application")
 
 
-def _conflict(row: Application, verb: str) -> ConflictError:
+def _conflict(row: AnyApplication, verb: str) -> ConflictError:
     return ConflictError(f"The application is {row.status}; it cannot be {verb}")
 
 
@@ -191,7 +194,7 @@ class ApplicationService:
         self, actor: Actor, application_id: uuid.UUID, key: RequestKey, meta: RequestMeta
     ) -> Outcome[ApplicationRead]:
         async def work() -> ApplicationRead:
-            row = await self._visible(actor, application_id, lock=True)
+            row = await self._decidable(actor, application_id)
             if row.status != S.DRAFT.value:
                 raise _conflict(row, "submitted; only a draft can be")
             _require_verified(actor)
@@ -203,7 +206,7 @@ class ApplicationService:
 
         return await run_once(self.session, key, 200, work, ApplicationRead)
 
-    async def _decide(self, actor: Actor, row: Application, meta: RequestMeta) -> None:
+    async def _decide(self, actor: Actor, row: ApplicationRecord, meta: RequestMeta) -> None:
         catalog = ProductCatalog(self.session)
         product = await catalog.published(row.product_code or "")
         active = await active_policy(self.session, product.product_id)
@@ -230,8 +233,8 @@ class ApplicationService:
             "grade": decision.grade,
             "maxAmount": None if decision.max_amount is None else str(decision.max_amount),
             "reasons": [{"code": r.code, "text": r.text} for r in decision.reasons],
-            "facts": _jsonable(result.facts),
-            "trace": _jsonable(result.trace),
+            "facts": result.facts,
+            "trace": result.trace,
             "policyMs": round(result.policy_ms, 3),
             "quoteMs": round(result.quote_ms, 3),
             "durationMs": round(result.policy_ms + result.quote_ms, 3),
@@ -240,8 +243,15 @@ class ApplicationService:
         row.offers = [msgspec.to_builtins(o) for o in result.offers]
         row.status, row.submitted_at, row.decided_at, row.updated_at = status.value, now, now, now
         row.expires_at = expiry(product, now) if status is S.APPROVED else None
-        await repository.funnel(self.session, row.id, actor.channel.value, "submitted")
-        await repository.funnel(self.session, row.id, actor.channel.value, status.value)
+        await repository.decided(
+            self.session,
+            row,
+            credit_report=_json(row.credit_report),
+            decision=_json(row.decision),
+            offers=_json(row.offers),
+            channel=actor.channel.value,
+            steps=("submitted", status.value),
+        )
         details = {"outcome": decision.decision.value, "policyVersion": active.version, "product": product.code}
         await self._audit(events.SUBMITTED, actor, meta, row, details)
 
@@ -501,6 +511,13 @@ class ApplicationService:
             raise NotFoundError(f"No application {application_id}")
         return row
 
+    async def _decidable(self, actor: Actor, application_id: uuid.UUID) -> ApplicationRecord:
+        """As ``_visible(lock=True)``, read through the driver: the row submitting decides."""
+        row = await repository.locked(self.session, application_id)
+        if row is None or not _may_see(actor, row):
+            raise NotFoundError(f"No application {application_id}")
+        return row
+
     async def _claimed(self, actor: Actor, application_id: uuid.UUID) -> Application:
         row = await self._visible(actor, application_id, lock=True)
         if row.status not in REVIEWABLE:
@@ -522,7 +539,7 @@ class ApplicationService:
             raise ValidationError.one("borrowerId", "must be the id of a borrower's account")
         return borrower_id
 
-    def _bureau_identity(self, row: Application) -> BureauIdentity:
+    def _bureau_identity(self, row: AnyApplication) -> BureauIdentity:
         assert row.identity is not None
         assert row.data_key_wrapped is not None
         assert row.tax_id_sealed is not None
@@ -538,7 +555,7 @@ class ApplicationService:
         channel = {AppChannel.WEB: Channel.WEB, AppChannel.API: Channel.API, AppChannel.STAFF: Channel.STAFF}
         return LoanCaller(actor.party, actor.scope, channel[actor.channel], own_only=None)
 
-    def _read(self, row: Application) -> ApplicationRead:
+    def _read(self, row: AnyApplication) -> ApplicationRead:
         return _read(row)
 
     async def _holder(self, row: Application) -> str | None:
@@ -554,7 +571,7 @@ class ApplicationService:
         return [StaffPerson(id=u.id, display_name=u.display_name, email=u.email) for u in found]
 
     async def _audit(
-        self, event: Any, actor: Actor, meta: RequestMeta, row: Application, details: dict[str, Any]
+        self, event: Any, actor: Actor, meta: RequestMeta, row: AnyApplication, details: dict[str, Any]
     ) -> None:
         subject = Party("application", str(row.id))
         await record(self.session, event, actor=actor.party, meta=meta, subject=subject, details=details)
@@ -573,7 +590,7 @@ async def expire_offers(session: AsyncSession) -> int:
 # --- pure helpers ----------------------------------------------------------------------------------
 
 
-def _may_see(actor: Actor, row: Application) -> bool:
+def _may_see(actor: Actor, row: AnyApplication) -> bool:
     if actor.is_staff:
         return True
     if actor.client_id is not None:
@@ -625,11 +642,11 @@ def _within_product(defn: ProductDefinition, currency_code: str, loan: ProductLo
         raise ValidationError([FieldError(_LOAN_FIELDS.get(e.field, e.field), e.message) for e in exc.errors]) from None
 
 
-def _expired(row: Application) -> bool:
+def _expired(row: AnyApplication) -> bool:
     return row.status == S.APPROVED.value and row.expires_at is not None and row.expires_at <= _now()
 
 
-def _missing(row: Application) -> list[str]:
+def _missing(row: AnyApplication) -> list[str]:
     missing = [name for name in SECTIONS if getattr(row, "product_code" if name == "loan" else name) is None]
     consents = row.consents or {}
     if row.consents is not None:
@@ -637,7 +654,7 @@ def _missing(row: Application) -> list[str]:
     return missing
 
 
-def _application_facts(row: Application) -> ApplicationFacts:
+def _application_facts(row: AnyApplication) -> ApplicationFacts:
     income, housing = row.income or {}, row.housing or {}
     assert row.amount is not None
     assert row.term_periods is not None
@@ -668,9 +685,10 @@ def _booking(row: Application, offer: OfferOut) -> LoanCreate:
     )
 
 
-def _jsonable(value: Any) -> Any:
-    """JSON-safe (zen hands back floats; JSONB stores them as numbers, which is what the trace shows)."""
-    return msgspec.json.decode(msgspec.json.encode(value))
+def _json(value: Any) -> str:
+    """JSON text for a JSONB parameter of the driver (zen's floats become JSON numbers, which is what the
+    stored trace shows; Decimals and dates become strings, as everywhere on the wire)."""
+    return msgspec.json.encode(value).decode()
 
 
 def _report_json(report: CreditReport) -> dict[str, Any]:
@@ -702,7 +720,7 @@ def _mask_tax(last4: str | None) -> str:
     return f"***-**-{last4}" if last4 else ""
 
 
-def _read(row: Application) -> ApplicationRead:
+def _read(row: AnyApplication) -> ApplicationRead:
     status = S.EXPIRED if _expired(row) else S(row.status)
     ident = row.identity
     loan = None

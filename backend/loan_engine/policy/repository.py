@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loan_engine.db.driver import Row, driver
 from loan_engine.policy.models import PolicyVersion
 
 
@@ -31,20 +32,22 @@ async def version(
     return (await session.execute(query)).scalar_one_or_none()
 
 
-_ACTIVE_HEADER = select(PolicyVersion.id, PolicyVersion.version, PolicyVersion.name, PolicyVersion.updated_at).where(
-    PolicyVersion.product_id == bindparam("product_id"), PolicyVersion.status == "active"
+# Every decision reads the active version, so these go through the driver (db/driver.py says why).
+_ACTIVE_HEADER: Final = (
+    "SELECT id, version, name, updated_at FROM credit_policy_versions WHERE product_id = $1 AND status = 'active'"
 )
-_MODEL = select(PolicyVersion.model).where(PolicyVersion.id == bindparam("id"))
+_MODEL: Final = "SELECT model FROM credit_policy_versions WHERE id = $1"
 
 
-async def active_header(session: AsyncSession, product_id: uuid.UUID) -> Any:
+async def active_header(session: AsyncSession, product_id: uuid.UUID) -> Row | None:
     """The active version's id, number, name and last change, without its model (tens of kB of JSON that
     every decision would otherwise read and decode while the compiled model sits in a cache)."""
-    return (await session.execute(_ACTIVE_HEADER, {"product_id": product_id})).one_or_none()
+    found: Row | None = await (await driver(session)).fetchrow(_ACTIVE_HEADER, product_id, record_class=Row)
+    return found
 
 
 async def model(session: AsyncSession, version_id: uuid.UUID) -> dict[str, Any]:
-    found: dict[str, Any] = (await session.execute(_MODEL, {"id": version_id})).scalar_one()
+    found: dict[str, Any] = await (await driver(session)).fetchval(_MODEL, version_id)
     return found
 
 

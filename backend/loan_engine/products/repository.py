@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any, Final
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from loan_engine.db.driver import Row, driver
 from loan_engine.products.models import Product, ProductVersion
+
+# Every decision and every booking reads the product on offer, so these go through the driver
+# (db/driver.py says why); the definition only when the service's cache does not hold it yet.
+_PUBLISHED_HEADER: Final = (
+    "SELECT p.id, p.code, p.name, p.description, p.currency, v.id AS version_id, v.version "
+    "FROM products p JOIN product_versions v ON v.product_id = p.id AND v.status = 'published' WHERE p.code = $1"
+)
+_DEFINITION: Final = "SELECT definition FROM product_versions WHERE id = $1"
 
 
 async def add(session: AsyncSession, row: Product | ProductVersion) -> None:
@@ -65,3 +75,15 @@ async def published(session: AsyncSession, *, code: str | None = None) -> Sequen
     if code is not None:
         query = query.where(Product.code == code)
     return [(p, v) for p, v in (await session.execute(query)).all()]
+
+
+async def published_header(session: AsyncSession, code: str) -> Row | None:
+    """The product ``code`` and the number and id of its published version, without the definition
+    (the service caches definitions by version id: a published version's never changes)."""
+    found: Row | None = await (await driver(session)).fetchrow(_PUBLISHED_HEADER, code, record_class=Row)
+    return found
+
+
+async def definition(session: AsyncSession, version_id: uuid.UUID) -> dict[str, Any]:
+    found: dict[str, Any] = await (await driver(session)).fetchval(_DEFINITION, version_id)
+    return found

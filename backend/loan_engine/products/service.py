@@ -8,10 +8,11 @@ first, so two admins publishing at once are serialized and exactly one version e
 from __future__ import annotations
 
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -52,6 +53,26 @@ CLI_ACTOR = Party.system("loan-engine")
 
 def _definition(row: ProductVersion) -> ProductDefinition:
     return msgspec.convert(row.definition, ProductDefinition)
+
+
+# Published definitions by version id. A version that has left draft never changes (the trigger of
+# migration 0003 refuses it), so its parsed definition is kept and shared: callers only read it.
+_CACHE_SIZE: Final = 64
+_published_definitions: OrderedDict[uuid.UUID, ProductDefinition] = OrderedDict()
+
+
+def _cached_definition(version_id: uuid.UUID) -> ProductDefinition | None:
+    found = _published_definitions.get(version_id)
+    if found is not None:
+        _published_definitions.move_to_end(version_id)
+    return found
+
+
+def _remember_definition(version_id: uuid.UUID, stored: dict[str, Any]) -> ProductDefinition:
+    parsed = _published_definitions[version_id] = msgspec.convert(stored, ProductDefinition)
+    if len(_published_definitions) > _CACHE_SIZE:
+        _published_definitions.popitem(last=False)
+    return parsed
 
 
 def _to_json(definition: ProductDefinition) -> dict[str, Any]:
@@ -96,10 +117,22 @@ class ProductCatalog:
         """The version of ``code`` offered to new loans; 404 when there is none. Joins the caller's
         transaction."""
         _require_transaction(self.session)
-        rows = await repository.published(self.session, code=code)
-        if not rows:
+        row = await repository.published_header(self.session, code)
+        if row is None:
             raise NotFoundError(f"No product {code} is on offer")
-        return _published(*rows[0])
+        definition = _cached_definition(row.version_id) or _remember_definition(
+            row.version_id, await repository.definition(self.session, row.version_id)
+        )
+        return PublishedProduct(
+            product_id=row.id,
+            code=row.code,
+            name=row.name,
+            description=row.description,
+            currency=currency(row.currency),
+            version_id=row.version_id,
+            version=row.version,
+            definition=definition,
+        )
 
     async def latest(self, code: str) -> PublishedProduct:
         """The published version of ``code``, else its newest version (a policy can be tested against a

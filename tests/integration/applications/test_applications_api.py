@@ -18,6 +18,7 @@ from tests.integration.applications.conftest import (
     sections,
 )
 from tests.integration.auth.conftest import MakeAccount, audit_rows, sql
+from tests.integration.products.conftest import policy_document
 
 
 async def test_a_draft_is_saved_in_steps_and_submitted_once(world: World) -> None:
@@ -76,6 +77,28 @@ async def test_prime_is_approved_with_a_priced_offer_and_a_stored_trace(world: W
     grade = next(n for n in view["trace"] if n["node"] == "Risk grade")
     assert grade["output"][0]["rule"] == "760 and above"
     assert Decimal(view["facts"]["derived"]["debtToIncome"]) > 0
+
+
+async def test_a_newly_published_product_version_and_activated_policy_decide_the_next_application(
+    world: World,
+) -> None:
+    """Submitting keeps parsed product definitions and compiled policies between requests; a new version
+    of either is what the next decision uses."""
+    first = await world.apply(PRIME)
+    assert (first["offers"][0]["annualRate"], first["decision"]["policyVersion"]) == ("7.99", 1)
+    products, admin = "/api/admin/products/PERSONAL/versions", world.admin.auth
+    draft = (await world.client.post(products, json={}, headers=admin)).json()
+    draft["definition"]["pricing"]["grid"][0]["rates"] = ["7.49", "8.49"]
+    body = {"definition": draft["definition"], "note": "Cheaper grade A"}
+    assert (await world.client.put(f"{products}/2", json=body, headers=admin)).status_code == 200
+    assert (await world.client.post(f"{products}/2/publish", headers=admin)).status_code == 200
+    policies = "/api/admin/products/PERSONAL/policy/versions"
+    document = {**policy_document(), "name": "Consumer installment, second edition"}
+    assert (await world.client.post(policies, json=document, headers=admin)).status_code == 201
+    assert (await world.client.post(f"{policies}/2/activate", headers=admin)).status_code == 200
+    second = await world.apply(PRIME)
+    assert second["offers"][0]["annualRate"] == "7.49"
+    assert (second["decision"]["policyVersion"], second["decision"]["policyName"]) == (2, document["name"])
 
 
 async def test_accepting_books_the_loan_on_the_offer_schedule(world: World) -> None:
