@@ -83,3 +83,30 @@ def test_serve_outside_development_seeds_nothing(database_url: str) -> None:
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def test_start_up_freezes_what_it_built_out_of_the_garbage_collector(database_url: str) -> None:
+    """In a fresh process (this one may have frozen already): once the app has started, what start-up
+    built is frozen, so full collections under load no longer scan it (app.py says why)."""
+    program = (
+        "import asyncio, gc\n"
+        "from loan_engine.app import create_app\n"
+        "async def main():\n"
+        "    app = create_app()\n"
+        "    before = gc.get_freeze_count()\n"
+        "    async with app.lifespan():\n"
+        "        print(before, gc.get_freeze_count())\n"
+        "asyncio.run(main())\n"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ENVIRONMENT": "test",
+        "JWT_SECRET": "test-only-signing-secret-" + "0" * 32,
+        "LOG_LEVEL": "WARNING",
+    }
+    result = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    before, after = map(int, result.stdout.split())
+    assert before == 0
+    assert after > 10_000  # the modules, the app and the mappers: tens of thousands of objects
