@@ -61,7 +61,7 @@ def settings(database_url: str) -> Settings:
     return Settings(
         environment=Environment.TEST,
         database_url=database_url,
-        db_pool_size=5,
+        db_pool_size=10,
         jwt=JwtSettings(secret=TEST_JWT_SECRET),
     )
 

@@ -88,7 +88,7 @@ class MailSettings:
 class Settings:
     environment: Environment = Environment.DEV
     database_url: str | None = field(default=None, repr=False)
-    db_pool_size: int = 10
+    db_pool_size: int = 20
     db_statement_timeout_ms: int = 15_000
     # how long a statement waits for a row lock another transaction holds (a busy loan) before the request
     # answers 429 Busy; well under the statement timeout, so a lock wait is told apart from a slow database
@@ -158,7 +158,7 @@ def _parse(env: Mapping[str, str]) -> Settings:
     settings = Settings(
         environment=environment,
         database_url=_database_url(database_url) if database_url else None,
-        db_pool_size=_int("DB_POOL_SIZE", get("DB_POOL_SIZE"), 10, 1, 200),
+        db_pool_size=_int("DB_POOL_SIZE", get("DB_POOL_SIZE"), 20, 1, 200),
         db_statement_timeout_ms=_int("DB_STATEMENT_TIMEOUT_MS", get("DB_STATEMENT_TIMEOUT_MS"), 15_000, 100, 600_000),
         db_lock_timeout_ms=_int("DB_LOCK_TIMEOUT_MS", get("DB_LOCK_TIMEOUT_MS"), 3_000, 10, 600_000),
         db_connect_timeout_s=_int("DB_CONNECT_TIMEOUT_S", get("DB_CONNECT_TIMEOUT_S"), 5, 1, 120),

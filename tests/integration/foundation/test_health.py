@@ -37,7 +37,7 @@ async def test_ready_goes_503_when_the_database_stops_and_recovers_without_resta
     server = start_embedded(folder)
     url = asyncpg_url(server.url())
     await asyncio.to_thread(migrations.upgrade, url)
-    app = create_app(replace(settings, database_url=url, db_pool_size=2))
+    app = create_app(replace(settings, database_url=url, db_pool_size=4))
     try:
         async with AsyncTestClient(app=app) as client:
             assert (await client.get("/health/ready")).status_code == 200
@@ -59,7 +59,7 @@ async def test_ready_is_503_until_migrations_reach_head(scratch_dir: Path, setti
     folder = scratch_dir / "unmigrated"
     server = start_embedded(folder)
     url = asyncpg_url(server.url())
-    app = create_app(replace(settings, database_url=url, db_pool_size=2))
+    app = create_app(replace(settings, database_url=url, db_pool_size=4))
     try:
         async with AsyncTestClient(app=app) as client:
             response = await client.get("/health/ready")

@@ -43,7 +43,7 @@ def server(database_url: str) -> Iterator[str]:
         Settings(
             environment=Environment.TEST,
             database_url=database_url,
-            db_pool_size=5,
+            db_pool_size=10,
             jwt=JwtSettings(secret=TEST_JWT_SECRET),
         )
     )

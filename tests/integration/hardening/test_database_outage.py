@@ -54,7 +54,7 @@ async def outage(own_server: EmbeddedPostgres) -> AsyncIterator[Outage]:
     settings = Settings(
         environment=Environment.TEST,
         database_url=url,
-        db_pool_size=3,
+        db_pool_size=6,
         db_statement_timeout_ms=STATEMENT_TIMEOUT_MS,
         jwt=JwtSettings(secret=TEST_JWT_SECRET),
     )
