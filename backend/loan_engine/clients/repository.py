@@ -51,8 +51,8 @@ _PRINCIPAL = "SELECT id, client_id, name, scopes, revoked_at FROM api_clients WH
 
 
 async def client_principal(connection: AsyncConnection, client_uuid: uuid.UUID) -> DriverRow | None:
-    """What the guards need of a client (the columns of ``_PRINCIPAL``), on their autocommit connection (one
-    round trip per request)."""
+    """What the guards need of a client (the columns of ``_PRINCIPAL``), on their connection outside any
+    transaction (one round trip per request)."""
     row: DriverRow | None = await driver_outside_transaction(connection).fetchrow(
         _PRINCIPAL, client_uuid, record_class=DriverRow
     )
