@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -63,11 +63,9 @@ class ApplicationRecord:
 
 # JSONB columns arrive decoded (SQLAlchemy's asyncpg dialect sets the codec on each connection) and are
 # sent as JSON text (``$n::jsonb``).
-_LOCKED: Final = (  # the columns in ApplicationRecord's order
-    "SELECT id, borrower_id, client_id, channel, status, product_code, amount, term_periods, frequency, "
-    "identity, income, housing, consents, data_key_wrapped, key_id, tax_id_sealed, birth_date_sealed, "
-    "tax_id_last4, credit_report, decision, offers, accepted_offer, loan_id, assignee_id, claimed_at, "
-    "review, submitted_at, decided_at, expires_at, created_at, updated_at FROM applications WHERE id = $1 FOR UPDATE"
+_LOCKED: Final = (  # the record's fields, in its order: a row is the record's arguments
+    f"SELECT {', '.join(field.name for field in fields(ApplicationRecord))} "  # noqa: S608 - the record's names
+    "FROM applications WHERE id = $1 FOR UPDATE"
 )
 # One statement for any number of steps; the ids (which order an application's steps) follow the array.
 _FUNNEL: Final = (

@@ -50,18 +50,21 @@ async def driver(session: AsyncSession) -> asyncpg.Connection:
 
 
 async def _begun(connection: AsyncConnection) -> asyncpg.Connection:
-    raw = driver_outside_transaction(connection)
-    if not raw.is_in_transaction():
+    adapted = _adapter(connection)
+    if not adapted.driver_connection.is_in_transaction():
         # SQLAlchemy's asyncpg adapter begins its transaction lazily, at its own first statement; begin it
         # the way it would (isolation and read-only as the use case set them), so it commits it later.
-        adapted: Any = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
         await adapted._start_transaction()  # the adapter has no public "begin now"
-    return raw
+    return adapted.driver_connection
 
 
 def driver_outside_transaction(connection: AsyncConnection) -> asyncpg.Connection:
     """The asyncpg connection under a SQLAlchemy connection on which nothing has begun a transaction: each
     statement sent on it commits on its own. For a single read that needs no BEGIN and COMMIT (the
     caller's principal, auth/lookup.py)."""
-    adapted: Any = connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
-    return adapted.driver_connection
+    return _adapter(connection).driver_connection
+
+
+def _adapter(connection: AsyncConnection) -> Any:
+    """SQLAlchemy's adapter around the asyncpg connection (``driver_connection``)."""
+    return connection.sync_connection.connection.dbapi_connection  # type: ignore[union-attr]

@@ -6,10 +6,9 @@ per process (a contract never changes)."""
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 from datetime import date
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
 import msgspec
 
@@ -17,13 +16,13 @@ from loan_engine.finance.allocation import AllocationRules
 from loan_engine.finance.money import currency
 from loan_engine.finance.replay import LoanContract
 from loan_engine.finance.terms import LoanTerms
+from loan_engine.lru import Lru
 from loan_engine.products.definition import loan_terms
 from loan_engine.products.schemas import ProductDefinition
 
 __all__ = ["cached_contract", "contract_json", "contract_of", "rules_of", "terms_of"]
 
-_CACHE: OrderedDict[uuid.UUID, LoanContract] = OrderedDict()
-_CACHE_SIZE: Final = 4096
+_CONTRACTS: Lru[uuid.UUID, LoanContract] = Lru(4096)
 
 
 def contract_json(  # noqa: PLR0917 - the loan's terms, in the order a reader states them
@@ -83,19 +82,9 @@ def build(stored: dict[str, Any]) -> LoanContract:
 
 def cached_contract(loan_id: uuid.UUID) -> LoanContract | None:
     """The loan's contract if this process has built it (then its JSON need not be read again)."""
-    found = _CACHE.get(loan_id)
-    if found is not None:
-        _CACHE.move_to_end(loan_id)
-    return found
+    return _CONTRACTS.get(loan_id)
 
 
 def contract_of(loan_id: uuid.UUID, stored: dict[str, Any]) -> LoanContract:
     """The loan's contract (built once per process and kept: it never changes)."""
-    found = cached_contract(loan_id)
-    if found is not None:
-        return found
-    contract = build(stored)
-    _CACHE[loan_id] = contract
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return contract
+    return _CONTRACTS.get(loan_id) or _CONTRACTS.put(loan_id, build(stored))

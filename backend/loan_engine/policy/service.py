@@ -9,7 +9,7 @@ the event loop, and their size is bounded by the request schemas.
 from __future__ import annotations
 
 import uuid
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +24,7 @@ from loan_engine.api.request import RequestMeta
 from loan_engine.audit.events import EventType
 from loan_engine.audit.service import Party, record
 from loan_engine.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from loan_engine.lru import Lru
 from loan_engine.policy import events, repository
 from loan_engine.policy.affordability import payment_at_rate
 from loan_engine.policy.checks import (
@@ -66,29 +67,14 @@ __all__ = [
     "product_payment",
 ]
 
-_CACHE_SIZE: Final = 64
-_compiled: OrderedDict[tuple[uuid.UUID, datetime], CompiledPolicy] = OrderedDict()
+_compiled: Lru[tuple[uuid.UUID, datetime], CompiledPolicy] = Lru(64)
 SAMPLE_SIZE: Final = 20
 
 
 def compile_version(row: PolicyVersion) -> CompiledPolicy:
     """The compiled model of a stored version (cached; a draft's key changes with every edit)."""
     key = (row.id, row.updated_at)
-    return _cached(key) or _remember(key, row.model)
-
-
-def _cached(key: tuple[uuid.UUID, datetime]) -> CompiledPolicy | None:
-    policy = _compiled.get(key)
-    if policy is not None:
-        _compiled.move_to_end(key)
-    return policy
-
-
-def _remember(key: tuple[uuid.UUID, datetime], model: dict[str, Any]) -> CompiledPolicy:
-    policy = _compiled[key] = CompiledPolicy(parse_model(model))
-    if len(_compiled) > _CACHE_SIZE:
-        _compiled.popitem(last=False)
-    return policy
+    return _compiled.get(key) or _compiled.put(key, CompiledPolicy(parse_model(row.model)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +92,9 @@ async def active_policy(session: AsyncSession, product_id: uuid.UUID) -> ActiveP
     if row is None:
         return None
     key = (row.id, row.updated_at)
-    policy = _cached(key) or _remember(key, await repository.model(session, row.id))
+    policy = _compiled.get(key) or _compiled.put(
+        key, CompiledPolicy(parse_model(await repository.model(session, row.id)))
+    )
     return ActivePolicy(row.version, row.name, policy)
 
 

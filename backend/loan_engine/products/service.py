@@ -8,11 +8,10 @@ first, so two admins publishing at once are serialized and exactly one version e
 from __future__ import annotations
 
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Final
+from typing import Any
 
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,10 +20,12 @@ from loan_engine.api.request import RequestMeta
 from loan_engine.api.types import decode_cursor, encode_cursor
 from loan_engine.audit.events import EventType
 from loan_engine.audit.service import Party, record
+from loan_engine.db.driver import Row
 from loan_engine.errors import ConflictError, NotFoundError, ValidationError
 from loan_engine.finance.errors import FinanceInputError
 from loan_engine.finance.money import Currency, currency
 from loan_engine.finance.terms import LoanTerms
+from loan_engine.lru import Lru
 from loan_engine.products import definition as rules
 from loan_engine.products import events, repository
 from loan_engine.products.models import Product, ProductVersion
@@ -57,22 +58,7 @@ def _definition(row: ProductVersion) -> ProductDefinition:
 
 # Published definitions by version id. A version that has left draft never changes (the trigger of
 # migration 0003 refuses it), so its parsed definition is kept and shared: callers only read it.
-_CACHE_SIZE: Final = 64
-_published_definitions: OrderedDict[uuid.UUID, ProductDefinition] = OrderedDict()
-
-
-def _cached_definition(version_id: uuid.UUID) -> ProductDefinition | None:
-    found = _published_definitions.get(version_id)
-    if found is not None:
-        _published_definitions.move_to_end(version_id)
-    return found
-
-
-def _remember_definition(version_id: uuid.UUID, stored: dict[str, Any]) -> ProductDefinition:
-    parsed = _published_definitions[version_id] = msgspec.convert(stored, ProductDefinition)
-    if len(_published_definitions) > _CACHE_SIZE:
-        _published_definitions.popitem(last=False)
-    return parsed
+_published_definitions: Lru[uuid.UUID, ProductDefinition] = Lru(64)
 
 
 def _to_json(definition: ProductDefinition) -> dict[str, Any]:
@@ -120,19 +106,11 @@ class ProductCatalog:
         row = await repository.published_header(self.session, code)
         if row is None:
             raise NotFoundError(f"No product {code} is on offer")
-        definition = _cached_definition(row.version_id) or _remember_definition(
-            row.version_id, await repository.definition(self.session, row.version_id)
+        definition = _published_definitions.get(row.version_id) or _published_definitions.put(
+            row.version_id,
+            msgspec.convert(await repository.definition(self.session, row.version_id), ProductDefinition),
         )
-        return PublishedProduct(
-            product_id=row.id,
-            code=row.code,
-            name=row.name,
-            description=row.description,
-            currency=currency(row.currency),
-            version_id=row.version_id,
-            version=row.version,
-            definition=definition,
-        )
+        return _published_as(row, row.version_id, row.version, definition)
 
     async def latest(self, code: str) -> PublishedProduct:
         """The published version of ``code``, else its newest version (a policy can be tested against a
@@ -209,15 +187,22 @@ def stress_rate(product: PublishedProduct, term_periods: int, periods_per_year: 
 
 
 def _published(product: Product, version: ProductVersion) -> PublishedProduct:
+    return _published_as(product, version.id, version.version, _definition(version))
+
+
+def _published_as(
+    product: Product | Row, version_id: uuid.UUID, version: int, definition: ProductDefinition
+) -> PublishedProduct:
+    """A product on offer, from its mapped row or the driver's header row (``repository.published_header``)."""
     return PublishedProduct(
         product_id=product.id,
         code=product.code,
         name=product.name,
         description=product.description,
         currency=currency(product.currency),
-        version_id=version.id,
-        version=version.version,
-        definition=_definition(version),
+        version_id=version_id,
+        version=version,
+        definition=definition,
     )
 
 

@@ -11,12 +11,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from loan_engine.api.request import RequestMeta
 from loan_engine.audit.service import Party, record
 from loan_engine.auth.events import USER_REGISTERED
-from loan_engine.db.engine import create_sessionmaker
 from loan_engine.db.transactions import (
     IsolationLevel,
     NotInTransactionError,
@@ -26,22 +25,8 @@ from loan_engine.db.transactions import (
     sqlstate,
     transaction,
 )
-from tests.conftest import truncate_all
 
 PROBE_EVENT = USER_REGISTERED  # any declared event type will do
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(database_url, pool_size=4)
-    yield engine
-    await engine.dispose()
-    await truncate_all(database_url)  # the audit rows these tests write
-
-
-@pytest.fixture
-async def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return create_sessionmaker(engine)
 
 
 @pytest.fixture
